@@ -1,0 +1,517 @@
+//! [`RequestBuilder`]: one API call, and the loop that sends it with rate limiting, retries and
+//! tracing.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use futures::StreamExt;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tracing::Instrument;
+use url::Url;
+
+use crate::client::Client;
+use crate::error::{Error, ErrorKind, ErrorResponse};
+use crate::multipart::Multipart;
+use crate::response::{ByteStream, RawResponse};
+use crate::retry::is_retryable_status;
+
+/// The body a request carries.
+enum Body {
+    Empty,
+    /// Bytes (JSON or other) that can be sent again on retry.
+    Bytes { bytes: Bytes, content_type: HeaderValue },
+    /// A streamed multipart form: sent once, never replayed.
+    Multipart(Option<Multipart>),
+}
+
+/// One API call under construction. Send it with one of the `send_*` methods.
+pub struct RequestBuilder {
+    client: Client,
+    method: Method,
+    route: &'static str,
+    params: Vec<String>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+    retry_safe: bool,
+    rate_class: Option<&'static str>,
+    error: Option<Error>,
+}
+
+impl fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestBuilder")
+            .field("method", &self.method)
+            .field("route", &self.route)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one attempt produced, before deciding whether to retry.
+enum Outcome<T> {
+    Done(T),
+    Failed { error: Error, reached_server: bool },
+}
+
+/// How the response body is consumed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Read the whole body inside the attempt, so a broken body can be retried.
+    Buffered,
+    /// Hand the body to the caller as a stream once the head has arrived.
+    Streamed,
+}
+
+enum Received {
+    Buffered(RawResponse),
+    Streamed(reqwest::Response),
+}
+
+impl RequestBuilder {
+    pub(crate) fn new(client: Client, method: Method, route: &'static str) -> Self {
+        RequestBuilder {
+            client,
+            method,
+            route,
+            params: Vec::new(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            body: Body::Empty,
+            retry_safe: false,
+            rate_class: None,
+            error: None,
+        }
+    }
+
+    /// Fill the next `{…}` segment of the route template (percent-encoded when sent).
+    pub fn param(mut self, value: impl fmt::Display) -> Self {
+        self.params.push(value.to_string());
+        self
+    }
+
+    /// Add a query parameter.
+    pub fn query(mut self, key: impl Into<String>, value: impl fmt::Display) -> Self {
+        self.query.push((key.into(), value.to_string()));
+        self
+    }
+
+    /// Add a query parameter when `value` is `Some`.
+    pub fn query_opt<V: fmt::Display>(self, key: impl Into<String>, value: Option<V>) -> Self {
+        match value {
+            Some(v) => self.query(key, v),
+            None => self,
+        }
+    }
+
+    /// Add a header to this request.
+    pub fn header(mut self, name: HeaderName, value: &str) -> Self {
+        match HeaderValue::from_str(value) {
+            Ok(v) => {
+                self.headers.insert(name, v);
+            }
+            Err(_) => {
+                self.error = Some(Error::new(
+                    ErrorKind::InvalidRequest,
+                    format!("invalid value for header `{name}`"),
+                ));
+            }
+        }
+        self
+    }
+
+    /// Send `body` as JSON. It is serialized once, now, and reused on retries.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Body::Bytes {
+                    bytes: Bytes::from(bytes),
+                    content_type: HeaderValue::from_static("application/json"),
+                };
+            }
+            Err(e) => {
+                self.error = Some(
+                    Error::new(ErrorKind::InvalidRequest, "cannot serialize the request body")
+                        .with_source(e),
+                );
+            }
+        }
+        self
+    }
+
+    /// Send raw bytes with a content type.
+    pub fn body_bytes(mut self, bytes: impl Into<Bytes>, content_type: &'static str) -> Self {
+        self.body = Body::Bytes {
+            bytes: bytes.into(),
+            content_type: HeaderValue::from_static(content_type),
+        };
+        self
+    }
+
+    /// Send a streamed `multipart/form-data` body. Such a request is sent at most once.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        self.body = Body::Multipart(Some(form));
+        self
+    }
+
+    /// Mark a POST or PATCH as safe to repeat (the vendor documents it as idempotent), so it
+    /// is retried like a GET.
+    pub fn retry_safe(mut self) -> Self {
+        self.retry_safe = true;
+        self
+    }
+
+    /// The rate-limit class this route belongs to (see [`crate::GcraLimiter`]).
+    pub fn rate_class(mut self, class: &'static str) -> Self {
+        self.rate_class = Some(class);
+        self
+    }
+
+    /// Fail before sending with `InvalidRequest` (used by vendor builders to report a
+    /// documented bound that the caller broke).
+    pub fn invalid(mut self, message: impl Into<String>) -> Self {
+        if self.error.is_none() {
+            self.error = Some(Error::new(ErrorKind::InvalidRequest, message));
+        }
+        self
+    }
+
+    /// Send and decode a JSON success body into `T`, straight from the bytes.
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let response = self.send_raw().await?;
+        response.json()
+    }
+
+    /// Send and return the success body's bytes.
+    pub async fn send_bytes(self) -> Result<Bytes, Error> {
+        Ok(self.send_raw().await?.body)
+    }
+
+    /// Send and return the success body as UTF-8 text.
+    pub async fn send_text(self) -> Result<String, Error> {
+        self.send_raw().await?.text()
+    }
+
+    /// Send, expecting a success with no body of interest (204, or an envelope to ignore).
+    pub async fn send_empty(self) -> Result<(), Error> {
+        self.send_raw().await.map(|_| ())
+    }
+
+    /// Send and return status, headers and the whole body of a success response.
+    pub async fn send_raw(self) -> Result<RawResponse, Error> {
+        match self.execute(Mode::Buffered).await? {
+            Received::Buffered(r) => Ok(r),
+            Received::Streamed(_) => Err(Error::new(ErrorKind::Transport, "unexpected stream")),
+        }
+    }
+
+    /// Send and stream the success body (downloads: audio, calendars, subtitles). Retries
+    /// cover the response head only; a stream that breaks midway is an error for the caller.
+    pub async fn send_stream(self) -> Result<ByteStream, Error> {
+        match self.execute(Mode::Streamed).await? {
+            Received::Streamed(r) => Ok(ByteStream::new(r)),
+            Received::Buffered(r) => Ok(ByteStream::from_bytes(r.status, r.headers, r.body)),
+        }
+    }
+
+    /// The URL for this request, without credentials.
+    fn url(&self) -> Result<Url, Error> {
+        let mut url = self.client.inner.base_url.clone();
+        let mut params = self.params.iter();
+        {
+            let mut segments = url.path_segments_mut().map_err(|_| {
+                Error::new(ErrorKind::Config, "the base URL cannot take a path")
+            })?;
+            segments.pop_if_empty();
+            for segment in self.route.split('/').filter(|s| !s.is_empty()) {
+                if segment.starts_with('{') && segment.ends_with('}') {
+                    let value = params.next().ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::InvalidRequest,
+                            format!("route `{}` needs a value for {segment}", self.route),
+                        )
+                    })?;
+                    if value.is_empty() {
+                        return Err(Error::new(
+                            ErrorKind::InvalidRequest,
+                            format!("empty value for {segment} in `{}`", self.route),
+                        ));
+                    }
+                    segments.push(value);
+                } else {
+                    segments.push(segment);
+                }
+            }
+        }
+        if params.next().is_some() {
+            return Err(Error::new(
+                ErrorKind::InvalidRequest,
+                format!("too many values for route `{}`", self.route),
+            ));
+        }
+        if !self.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in &self.query {
+                pairs.append_pair(k, v);
+            }
+        }
+        Ok(url)
+    }
+
+    fn is_idempotent(&self) -> bool {
+        self.retry_safe
+            || matches!(
+                self.method,
+                Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+            )
+    }
+
+    async fn execute(mut self, mode: Mode) -> Result<Received, Error> {
+        if let Some(err) = self.error.take() {
+            return Err(err);
+        }
+        let url = self.url()?;
+        let inner = self.client.inner.clone();
+        let span = tracing::info_span!(
+            "request",
+            vendor = inner.vendor,
+            method = %self.method,
+            route = self.route,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        async move {
+            let policy = &inner.retry;
+            let idempotent = self.is_idempotent();
+            let mut attempt: u32 = 0;
+            loop {
+                attempt += 1;
+                inner.limiter.acquire(self.rate_class).await;
+                let outcome = self
+                    .attempt(&url, mode)
+                    .instrument(tracing::debug_span!("attempt", attempt, status = tracing::field::Empty))
+                    .await;
+                let (error, reached_server) = match outcome {
+                    Outcome::Done(received) => {
+                        inner.budget.record_success();
+                        let span = tracing::Span::current();
+                        span.record("attempts", attempt);
+                        return Ok(received);
+                    }
+                    Outcome::Failed { error, reached_server } => (error, reached_server),
+                };
+                tracing::Span::current().record("attempts", attempt);
+                let replayable = !matches!(self.body, Body::Multipart(_));
+                let may_repeat = replayable && (idempotent || !reached_server);
+                if !error.is_retryable() || !may_repeat || attempt >= policy.max_attempts {
+                    return Err(error);
+                }
+                let wait = match error.retry_after() {
+                    Some(server_wait) if server_wait > policy.max_retry_after => {
+                        tracing::debug!(wait_ms = server_wait.as_millis() as u64, "server wait above maximum");
+                        return Err(error.with_kind(ErrorKind::RateLimited));
+                    }
+                    Some(server_wait) => server_wait,
+                    None => policy.backoff(attempt),
+                };
+                if !inner.budget.try_acquire(error.is_timeout()) {
+                    tracing::debug!("retry budget exhausted");
+                    return Err(error);
+                }
+                tracing::debug!(wait_ms = wait.as_millis() as u64, error = %error, "retrying");
+                inner.clock.sleep(wait).await;
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Send once and classify what happened.
+    async fn attempt(&mut self, url: &Url, mode: Mode) -> Outcome<Received> {
+        let inner = &self.client.inner;
+        let mut url = url.clone();
+        if let Some((name, value)) = inner.auth.query_pair() {
+            url.query_pairs_mut().append_pair(name, value);
+        }
+        let mut builder = inner.http.request(self.method.clone(), url);
+        let mut headers = inner.default_headers.clone();
+        match inner.auth.header_pair() {
+            Ok(Some((name, value))) => {
+                headers.insert(name, value);
+            }
+            Ok(None) => {}
+            Err(error) => {
+                return Outcome::Failed {
+                    error,
+                    reached_server: false,
+                }
+            }
+        }
+        for (name, value) in &self.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        match &mut self.body {
+            Body::Empty => {}
+            Body::Bytes {
+                bytes,
+                content_type,
+            } => {
+                headers
+                    .entry(http::header::CONTENT_TYPE)
+                    .or_insert_with(|| content_type.clone());
+                builder = builder.body(bytes.clone());
+            }
+            Body::Multipart(form) => match form.take() {
+                Some(form) => builder = builder.multipart(form.into_form()),
+                None => {
+                    return Outcome::Failed {
+                        error: Error::new(
+                            ErrorKind::InvalidRequest,
+                            "a multipart body cannot be sent twice",
+                        ),
+                        reached_server: false,
+                    }
+                }
+            },
+        }
+        builder = builder.headers(headers);
+        if mode == Mode::Buffered {
+            // Streamed downloads are bounded on their head only (below): a whole-request timeout
+            // would cut a long download.
+            builder = builder.timeout(inner.timeout);
+        }
+        let send = builder.send();
+        let sent = if mode == Mode::Streamed {
+            match tokio::time::timeout(self.head_timeout(), send).await {
+                Ok(r) => r,
+                Err(_) => {
+                    return Outcome::Failed {
+                        error: Error::new(ErrorKind::Timeout, "no response head in time")
+                            .with_retryable(true),
+                        reached_server: true,
+                    }
+                }
+            }
+        } else {
+            send.await
+        };
+        let response = match sent {
+            Ok(r) => r,
+            Err(e) => return transport_failure(e),
+        };
+        let status = response.status();
+        tracing::Span::current().record("status", status.as_u16());
+        if status.is_success() {
+            if mode == Mode::Streamed {
+                return Outcome::Done(Received::Streamed(response));
+            }
+            let headers = response.headers().clone();
+            inner.limiter.observe(self.rate_class, &headers);
+            return match read_body(response).await {
+                Ok(body) => Outcome::Done(Received::Buffered(RawResponse {
+                    status,
+                    headers,
+                    body,
+                })),
+                Err(e) => transport_failure(e),
+            };
+        }
+        let headers = response.headers().clone();
+        inner.limiter.observe(self.rate_class, &headers);
+        let body = match read_body(response).await {
+            Ok(b) => b,
+            // The status is known; a broken error body still gives the status.
+            Err(_) => Bytes::new(),
+        };
+        Outcome::Failed {
+            error: self.error_for(status, &headers, &body),
+            reached_server: true,
+        }
+    }
+
+    fn head_timeout(&self) -> Duration {
+        self.client.inner.timeout
+    }
+
+    /// Build the error for a non-success response, with the vendor decoder's help.
+    fn error_for(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        let inner = &self.client.inner;
+        let vendor = inner.decoder.decode(&ErrorResponse {
+            status,
+            headers,
+            body,
+        });
+        let mut error = Error::from_status(status, body);
+        if let Some(kind) = vendor.kind {
+            error = error.with_kind(kind);
+        }
+        if let Some(m) = vendor.message {
+            error = error.with_message(m);
+        }
+        if let Some(c) = vendor.code {
+            error = error.with_vendor_code(c);
+        }
+        let header_id = inner
+            .request_id_header
+            .as_ref()
+            .and_then(|h| headers.get(h))
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        if let Some(id) = vendor.request_id.or(header_id) {
+            error = error.with_request_id(id);
+        }
+        if is_retryable_status(status) {
+            if let Some(wait) = inner.retry.server_wait(headers, SystemTime::now()) {
+                error = error.with_retry_after(wait);
+            }
+        }
+        error
+    }
+}
+
+/// Read a whole body with reqwest's streaming reader (no intermediate copies beyond chunks).
+async fn read_body(response: reqwest::Response) -> Result<Bytes, reqwest::Error> {
+    let expected = response.content_length();
+    let mut stream = response.bytes_stream();
+    let first = match stream.next().await {
+        None => return Ok(Bytes::new()),
+        Some(chunk) => chunk?,
+    };
+    let Some(second) = stream.next().await else {
+        return Ok(first);
+    };
+    let second = second?;
+    let capacity = expected
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(first.len() + second.len());
+    let mut buf = Vec::with_capacity(capacity);
+    buf.extend_from_slice(&first);
+    buf.extend_from_slice(&second);
+    while let Some(chunk) = stream.next().await {
+        buf.extend_from_slice(&chunk?);
+    }
+    Ok(Bytes::from(buf))
+}
+
+/// Classify a reqwest error: whether the request may have reached the server decides whether
+/// a non-idempotent request may be repeated.
+fn transport_failure<T>(e: reqwest::Error) -> Outcome<T> {
+    let e = e.without_url();
+    let (kind, reached_server, message) = if e.is_connect() {
+        (ErrorKind::Connect, false, "could not connect")
+    } else if e.is_timeout() {
+        (ErrorKind::Timeout, true, "the request timed out")
+    } else if e.is_body() || e.is_decode() {
+        (ErrorKind::Transport, true, "the response body broke off")
+    } else {
+        (ErrorKind::Transport, true, "the connection failed")
+    };
+    Outcome::Failed {
+        error: Error::new(kind, message)
+            .with_source(e)
+            .with_retryable(true),
+        reached_server,
+    }
+}

@@ -1,0 +1,1 @@
+//! Cross-crate contract and fault-injection tests live in `tests/`.

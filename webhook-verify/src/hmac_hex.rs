@@ -1,0 +1,543 @@
+//! One verifier for "HMAC-SHA256 over the raw body, lowercase hex in a header", the
+//! primitive behind Hedy, Speakr and the generic `X-Webhook-Signature` platform.
+//!
+//! A [`Config`] names the signature header, an optional `sha256=`-style prefix (required
+//! or tolerated), where the event type and the idempotency key come from, and an
+//! optional freshness check on an **unsigned** timestamp header. The presets
+//! [`Config::hedy`], [`Config::speakr`] and [`Config::generic`] are what the
+//! [`crate::hedy`], [`crate::speakr`] and [`crate::generic`] modules use.
+
+use bytes::Bytes;
+use hmac::Mac;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::clock::{skew, Clock, SharedClock};
+use crate::secret::{keyed, Secrets};
+use crate::verified::{EventSource, KeySource, Scheme, Verified};
+use crate::{Error, Verify};
+
+/// Longest signature header value we look at (several signatures, generous).
+const MAX_HEADER_LEN: usize = 4096;
+
+/// Where a scheme takes its event type from.
+#[derive(Debug, Clone)]
+struct EventFrom {
+    header: Option<HeaderName>,
+    body_field: Option<String>,
+}
+
+/// An optional freshness check on an unsigned ISO-8601 timestamp header.
+#[derive(Debug, Clone)]
+struct Freshness {
+    header: HeaderName,
+    past: u64,
+    future: u64,
+    clock: SharedClock,
+}
+
+/// What an "HMAC-SHA256 hex over the body" scheme looks like on the wire.
+#[derive(Debug, Clone)]
+pub struct Config {
+    scheme: Scheme,
+    header: HeaderName,
+    prefix: Option<String>,
+    prefix_required: bool,
+    event: EventFrom,
+    idempotency_header: Option<HeaderName>,
+    timestamp_header: Option<HeaderName>,
+}
+
+impl Config {
+    /// A custom scheme: signature in `header` as bare hex, event type from the body's
+    /// `event` field, idempotency key = SHA-256 of the body. Refine with the builder
+    /// methods below.
+    pub fn new(header: HeaderName) -> Self {
+        Config {
+            scheme: Scheme::HmacHex,
+            header,
+            prefix: None,
+            prefix_required: false,
+            event: EventFrom {
+                header: None,
+                body_field: Some("event".to_owned()),
+            },
+            idempotency_header: None,
+            timestamp_header: None,
+        }
+    }
+
+    /// Hedy: `X-Hedy-Signature: <hex>` (an optional `sha256=` prefix is tolerated), event
+    /// from `X-Hedy-Event` else the body's `event`, key = SHA-256 of the body.
+    pub fn hedy() -> Self {
+        let mut c = Config::new(HeaderName::from_static("x-hedy-signature"))
+            .prefix("sha256=", false)
+            .event_header(HeaderName::from_static("x-hedy-event"));
+        c.scheme = Scheme::Hedy;
+        c
+    }
+
+    /// Speakr: `Speakr-Signature: sha256=<hex>` (prefix required), event from
+    /// `Speakr-Event`, key = `Speakr-Delivery-Id`, optional freshness on the unsigned
+    /// `Speakr-Timestamp`.
+    pub fn speakr() -> Self {
+        let mut c = Config::new(HeaderName::from_static("speakr-signature"))
+            .prefix("sha256=", true)
+            .event_header(HeaderName::from_static("speakr-event"))
+            .event_body_field("type")
+            .idempotency_header(HeaderName::from_static("speakr-delivery-id"))
+            .timestamp_header(HeaderName::from_static("speakr-timestamp"));
+        c.scheme = Scheme::Speakr;
+        c
+    }
+
+    /// The generic platform: `X-Webhook-Signature: sha256=<hex>` (prefix required), event
+    /// from the body's `event`, key = SHA-256 of the body.
+    pub fn generic() -> Self {
+        let mut c =
+            Config::new(HeaderName::from_static("x-webhook-signature")).prefix("sha256=", true);
+        c.scheme = Scheme::Generic;
+        c
+    }
+
+    /// Expect `prefix` (matched case-insensitively) before the hex; when `required` is
+    /// false a value without it is accepted too.
+    pub fn prefix(mut self, prefix: impl Into<String>, required: bool) -> Self {
+        self.prefix = Some(prefix.into());
+        self.prefix_required = required;
+        self
+    }
+
+    /// Take the event type from this header (falling back to the body field).
+    pub fn event_header(mut self, header: HeaderName) -> Self {
+        self.event.header = Some(header);
+        self
+    }
+
+    /// Take the event type from this top-level string field of the JSON body when the
+    /// event header is absent.
+    pub fn event_body_field(mut self, field: impl Into<String>) -> Self {
+        self.event.body_field = Some(field.into());
+        self
+    }
+
+    /// Use this header (a delivery id) as the idempotency key; it must be present.
+    pub fn idempotency_header(mut self, header: HeaderName) -> Self {
+        self.idempotency_header = Some(header);
+        self
+    }
+
+    /// The header carrying an unsigned ISO-8601 timestamp that
+    /// [`Verifier::with_unsigned_timestamp_window`] may check.
+    pub fn timestamp_header(mut self, header: HeaderName) -> Self {
+        self.timestamp_header = Some(header);
+        self
+    }
+
+    /// The signature header name.
+    pub fn header(&self) -> &HeaderName {
+        &self.header
+    }
+
+    /// The scheme reported in [`Verified::scheme`].
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+}
+
+/// Verifies "HMAC-SHA256 hex over the raw body" deliveries for one [`Config`].
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    config: Config,
+    secrets: Secrets,
+    freshness: Option<Freshness>,
+}
+
+impl Verifier {
+    /// A verifier accepting any of `secrets`.
+    pub fn new(config: Config, secrets: impl Into<Secrets>) -> Self {
+        Verifier {
+            config,
+            secrets: secrets.into(),
+            freshness: None,
+        }
+    }
+
+    /// Also reject deliveries whose **unsigned** timestamp header (see
+    /// [`Config::timestamp_header`]; Speakr's `Speakr-Timestamp`) is more than `past`
+    /// old or more than `future` ahead. Off by default. This is not replay protection:
+    /// the header is not covered by the signature, so an attacker replaying a captured
+    /// delivery can simply rewrite it. It only filters stale retries from honest senders.
+    /// Has no effect when the config names no timestamp header.
+    pub fn with_unsigned_timestamp_window(
+        mut self,
+        past: std::time::Duration,
+        future: std::time::Duration,
+    ) -> Self {
+        if let Some(header) = self.config.timestamp_header.clone() {
+            let clock = self
+                .freshness
+                .take()
+                .map(|f| f.clock)
+                .unwrap_or_else(SharedClock::system);
+            self.freshness = Some(Freshness {
+                header,
+                past: past.as_secs(),
+                future: future.as_secs(),
+                clock,
+            });
+        }
+        self
+    }
+
+    /// Use `clock` for the unsigned-timestamp window (tests).
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        if let Some(f) = self.freshness.as_mut() {
+            f.clock = SharedClock(std::sync::Arc::new(clock));
+        }
+        self
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Verify `body` against the signature in `headers`; the body is copied into the
+    /// result only after it verified.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
+        let meta = self.check(headers, body)?;
+        Ok(meta.into_verified(Bytes::copy_from_slice(body)))
+    }
+
+    /// Like [`Verifier::verify`] but takes ownership of an already-shared body (no copy).
+    pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
+        let meta = self.check(headers, &body)?;
+        Ok(meta.into_verified(body))
+    }
+
+    fn check(&self, headers: &HeaderMap, body: &[u8]) -> Result<Meta, Error> {
+        if self.secrets.is_empty() {
+            return Err(Error::NoSecrets);
+        }
+        let name = self.config.header.as_str();
+        let signatures = collect_signatures(
+            headers.get_all(&self.config.header).iter(),
+            name,
+            self.config.prefix.as_deref(),
+            self.config.prefix_required,
+        )?;
+        // Everything cheap is checked before hashing the body.
+        let key = match &self.config.idempotency_header {
+            Some(h) => KeySource::Known(header_text(headers, h)?.to_owned()),
+            None => KeySource::BodyHash,
+        };
+        if let Some(f) = &self.freshness {
+            let text = header_text(headers, &f.header)?;
+            let ts = parse_iso8601(text).ok_or_else(|| {
+                Error::malformed(f.header.as_str(), "not an ISO-8601 UTC timestamp")
+            })?;
+            let now = f.clock.now();
+            if now.saturating_sub(ts) > f.past || ts.saturating_sub(now) > f.future {
+                return Err(Error::TimestampOutsideTolerance {
+                    skew_seconds: skew(ts, now),
+                });
+            }
+        }
+        let index = match_any(&self.secrets, &signatures, |mac| mac.update(body))?;
+        let event = match self
+            .config
+            .event
+            .header
+            .as_ref()
+            .and_then(|h| headers.get(h))
+            .and_then(|v| v.to_str().ok())
+        {
+            Some(e) => EventSource::Known(Some(e.to_owned())),
+            None => match &self.config.event.body_field {
+                Some(field) => EventSource::BodyField(field.clone()),
+                None => EventSource::Known(None),
+            },
+        };
+        Ok(Meta {
+            scheme: self.config.scheme,
+            index,
+            event,
+            key,
+        })
+    }
+}
+
+struct Meta {
+    scheme: Scheme,
+    index: usize,
+    event: EventSource,
+    key: KeySource,
+}
+
+impl Meta {
+    fn into_verified(self, body: Bytes) -> Verified {
+        Verified::new(body, self.scheme, self.index, self.event, self.key)
+    }
+}
+
+impl Verify for Verifier {
+    fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
+        Verifier::verify_bytes(self, headers, body)
+    }
+
+    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
+        Verifier::verify(self, headers, body)
+    }
+}
+
+/// A present, visible-ASCII header value.
+pub(crate) fn header_text<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<&'h str, Error> {
+    let value = headers
+        .get(name)
+        .ok_or_else(|| Error::missing(name.as_str()))?;
+    let text = value
+        .to_str()
+        .map_err(|_| Error::malformed(name.as_str(), "not visible ASCII"))?
+        .trim();
+    if text.is_empty() {
+        return Err(Error::malformed(name.as_str(), "empty"));
+    }
+    Ok(text)
+}
+
+/// Every signature in the header (several header lines and comma-separated values are
+/// accepted), decoded to 32 bytes.
+fn collect_signatures<'a>(
+    values: impl Iterator<Item = &'a HeaderValue>,
+    name: &str,
+    prefix: Option<&str>,
+    prefix_required: bool,
+) -> Result<Vec<[u8; 32]>, Error> {
+    let mut out = Vec::new();
+    let mut seen = false;
+    for value in values {
+        seen = true;
+        if value.len() > MAX_HEADER_LEN {
+            return Err(Error::malformed(name, "too long"));
+        }
+        let text = value
+            .to_str()
+            .map_err(|_| Error::malformed(name, "not visible ASCII"))?;
+        for part in text.split(',') {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            out.push(parse_one(part, name, prefix, prefix_required)?);
+        }
+    }
+    if !seen {
+        return Err(Error::missing(name));
+    }
+    if out.is_empty() {
+        return Err(Error::malformed(name, "empty"));
+    }
+    Ok(out)
+}
+
+/// Parse a single `[prefix]<64 hex>` signature.
+pub(crate) fn parse_one(
+    part: &str,
+    name: &str,
+    prefix: Option<&str>,
+    prefix_required: bool,
+) -> Result<[u8; 32], Error> {
+    let hex_part = match prefix {
+        Some(p) => match strip_prefix_ci(part, p) {
+            Some(rest) => rest,
+            None if prefix_required => {
+                return Err(Error::malformed(name, "missing the signature prefix"))
+            }
+            None => part,
+        },
+        None => part,
+    };
+    decode_hex32(hex_part).ok_or_else(|| Error::malformed(name, "signature is not 64 hex digits"))
+}
+
+/// Parse a signature header value (all comma-separated entries) the way the verifier
+/// does; exposed for fuzzing and debugging.
+pub fn parse_signature_header(
+    config: &Config,
+    value: &str,
+) -> Result<Vec<[u8; 32]>, Error> {
+    let hv = HeaderValue::from_str(value)
+        .map_err(|_| Error::malformed(config.header.as_str(), "not a valid header value"))?;
+    collect_signatures(
+        std::iter::once(&hv),
+        config.header.as_str(),
+        config.prefix.as_deref(),
+        config.prefix_required,
+    )
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix) {
+        s.get(prefix.len()..)
+    } else {
+        None
+    }
+}
+
+/// Decode exactly 64 hex digits (either case) into 32 bytes.
+pub(crate) fn decode_hex32(s: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if s.len() != 64 {
+        return None;
+    }
+    hex::decode_to_slice(s, &mut out).ok()?;
+    Some(out)
+}
+
+/// Run `feed` on a fresh keyed HMAC per secret and compare the result with every
+/// candidate signature in constant time; the index of the first matching secret.
+pub(crate) fn match_any(
+    secrets: &Secrets,
+    signatures: &[[u8; 32]],
+    mut feed: impl FnMut(&mut crate::secret::HmacSha256),
+) -> Result<usize, Error> {
+    if secrets.is_empty() {
+        return Err(Error::NoSecrets);
+    }
+    for (index, keyed_mac) in secrets.macs() {
+        let mut mac = keyed_mac.clone();
+        feed(&mut mac);
+        let last = signatures.len().saturating_sub(1);
+        for (i, sig) in signatures.iter().enumerate() {
+            // verify_slice consumes the state; clone only when another candidate follows.
+            let ok = if i == last {
+                std::mem::replace(&mut mac, keyed_mac.clone()).verify_slice(sig)
+            } else {
+                mac.clone().verify_slice(sig)
+            };
+            if ok.is_ok() {
+                return Ok(index);
+            }
+        }
+    }
+    Err(Error::NoMatchingSignature)
+}
+
+/// The lowercase hex HMAC-SHA256 of `body` under `secret`.
+pub fn signature_hex(secret: impl AsRef<[u8]>, body: &[u8]) -> String {
+    let mut mac = keyed(secret.as_ref());
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The signature header for `body` under `config` (with the prefix, if the config has one).
+pub fn sign(config: &Config, secret: impl AsRef<[u8]>, body: &[u8]) -> (HeaderName, HeaderValue) {
+    let hex = signature_hex(secret, body);
+    let value = match &config.prefix {
+        Some(p) => format!("{p}{hex}"),
+        None => hex,
+    };
+    (config.header.clone(), crate::sign::ascii_value(&value))
+}
+
+/// Parse `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]` into Unix seconds (no offset means UTC,
+/// as Speakr sometimes omits it).
+pub(crate) fn parse_iso8601(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let part = b.get(from..from + len)?;
+        let mut v: i64 = 0;
+        for c in part {
+            if !c.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + i64::from(c - b'0');
+        }
+        Some(v)
+    };
+    if b.len() < 19
+        || b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T') | Some(b't') | Some(b' '))
+        || b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
+    {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    {
+        return None;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(|c| c.is_ascii_digit()) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    let offset = match b.get(i) {
+        None => 0,
+        Some(b'Z') | Some(b'z') if i + 1 == b.len() => 0,
+        Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 && b.get(i + 3) == Some(&b':') => {
+            let secs = num(i + 1, 2)? * 3600 + num(i + 4, 2)? * 60;
+            if sign == b'+' {
+                secs
+            } else {
+                -secs
+            }
+        }
+        _ => return None,
+    };
+    // Days from civil (proleptic Gregorian), after H. Hinnant's public-domain algorithm.
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
+    u64::try_from(secs).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso8601() {
+        assert_eq!(parse_iso8601("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            parse_iso8601("2026-11-22T07:35:45.204352Z"),
+            Some(1_795_332_945)
+        );
+        assert_eq!(parse_iso8601("2026-11-22T07:35:45"), Some(1_795_332_945));
+        assert_eq!(
+            parse_iso8601("2026-11-22T08:35:45+01:00"),
+            Some(1_795_332_945)
+        );
+        assert_eq!(parse_iso8601("2026-11-22T07:35:45.Z"), None);
+        assert_eq!(parse_iso8601("2026-13-22T07:35:45Z"), None);
+        assert_eq!(parse_iso8601("garbage"), None);
+        assert_eq!(parse_iso8601("2026-11-22T07:35:45Zjunk"), None);
+    }
+
+    #[test]
+    fn keyed_matches_new_from_slice() {
+        for len in [0usize, 1, 32, 63, 64, 65, 200] {
+            let key: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let mut a = keyed(&key);
+            let mut b = <crate::secret::HmacSha256 as Mac>::new_from_slice(&key).unwrap();
+            a.update(b"abc");
+            b.update(b"abc");
+            assert_eq!(a.finalize().into_bytes(), b.finalize().into_bytes());
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The result of a successful verification.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::healthie::Dialect;
+use crate::Error;
+
+/// Which scheme (and, for Healthie, which dialect) verified a delivery.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// Hedy: `X-Hedy-Signature`.
+    Hedy,
+    /// Speakr: `Speakr-Signature: sha256=…`.
+    Speakr,
+    /// The generic `X-Webhook-Signature: sha256=…` platform.
+    Generic,
+    /// A custom [`crate::hmac_hex::Config`].
+    HmacHex,
+    /// Heilo: `heilo-signature: t=…,v1=…`.
+    Heilo,
+    /// Healthie, with the dialect whose signature base matched.
+    Healthie(Dialect),
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scheme::Hedy => f.write_str("hedy"),
+            Scheme::Speakr => f.write_str("speakr"),
+            Scheme::Generic => f.write_str("generic"),
+            Scheme::HmacHex => f.write_str("hmac-hex"),
+            Scheme::Heilo => f.write_str("heilo"),
+            Scheme::Healthie(d) => write!(f, "healthie ({d})"),
+        }
+    }
+}
+
+/// Where the event type comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum EventSource {
+    /// Taken from a header during verification (or known to be absent).
+    Known(Option<String>),
+    /// The top-level string field of the JSON body with this name, parsed on first use.
+    BodyField(String),
+}
+
+/// Where the idempotency key comes from.
+#[derive(Debug, Clone)]
+pub(crate) enum KeySource {
+    /// A vendor delivery or event id taken from a header.
+    Known(String),
+    /// SHA-256 of the body, already computed (Healthie checks the digest anyway).
+    BodyDigest([u8; 32]),
+    /// SHA-256 of the body, computed on first use.
+    BodyHash,
+}
+
+/// A delivery whose signature checked out: the raw body plus what a receiver needs next.
+///
+/// The event type and, where the vendor sends no id, the body-hash idempotency key are
+/// computed on first access and cached, so that verification itself costs one HMAC pass
+/// over the body and nothing more.
+#[derive(Clone)]
+pub struct Verified {
+    body: Bytes,
+    scheme: Scheme,
+    secret_index: usize,
+    variant: Option<&'static str>,
+    event: EventSource,
+    event_cache: OnceLock<Option<String>>,
+    key: KeySource,
+    key_cache: OnceLock<String>,
+}
+
+impl Verified {
+    pub(crate) fn new(
+        body: Bytes,
+        scheme: Scheme,
+        secret_index: usize,
+        event: EventSource,
+        key: KeySource,
+    ) -> Self {
+        Verified {
+            body,
+            scheme,
+            secret_index,
+            variant: None,
+            event,
+            event_cache: OnceLock::new(),
+            key,
+            key_cache: OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn with_variant(mut self, variant: &'static str) -> Self {
+        self.variant = Some(variant);
+        self
+    }
+
+    /// The raw body exactly as received and verified.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Take the raw body.
+    pub fn into_body(self) -> Bytes {
+        self.body
+    }
+
+    /// The scheme (and Healthie dialect) that matched.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The Healthie dialect that matched, if this is a Healthie delivery.
+    pub fn dialect(&self) -> Option<Dialect> {
+        match self.scheme {
+            Scheme::Healthie(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// For Healthie, a short description of the exact signature-base variant that matched
+    /// (for example `space-separated, digest token verbatim`); log it to learn what the
+    /// vendor really sends, then lock the mode down.
+    pub fn variant(&self) -> Option<&'static str> {
+        self.variant
+    }
+
+    /// Index (in the order given to [`crate::Secrets`]) of the secret that matched; tells a
+    /// receiver in the middle of a rotation whether senders still use the old secret.
+    pub fn secret_index(&self) -> usize {
+        self.secret_index
+    }
+
+    /// The event type: from the vendor's event header where there is one, else from the
+    /// scheme's top-level body field (`event` for Hedy and generic, `event_type` for
+    /// Heilo and Healthie), parsed on first call; `None` when neither exists.
+    pub fn event_type(&self) -> Option<&str> {
+        match &self.event {
+            EventSource::Known(e) => e.as_deref(),
+            EventSource::BodyField(field) => self
+                .event_cache
+                .get_or_init(|| body_string_field(&self.body, field))
+                .as_deref(),
+        }
+    }
+
+    /// The key to deduplicate on: the vendor's delivery or event id where it sends one
+    /// (`Speakr-Delivery-Id`, `heilo-event-id`), otherwise the lowercase hex SHA-256 of
+    /// the raw body.
+    pub fn idempotency_key(&self) -> &str {
+        match &self.key {
+            KeySource::Known(k) => k,
+            KeySource::BodyDigest(d) => self.key_cache.get_or_init(|| hex::encode(d)),
+            KeySource::BodyHash => self
+                .key_cache
+                .get_or_init(|| hex::encode(Sha256::digest(&self.body))),
+        }
+    }
+
+    /// Deserialize the verified body. Only call this after verification, which is the
+    /// only way to get a `Verified`: the JSON is never parsed before the signature is
+    /// checked.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        Ok(serde_json::from_slice(&self.body)?)
+    }
+}
+
+impl fmt::Debug for Verified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("scheme", &self.scheme)
+            .field("secret_index", &self.secret_index)
+            .field("variant", &self.variant)
+            .field("event_type", &self.event_type())
+            .field("idempotency_key", &self.idempotency_key())
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// The top-level string field `field` of a JSON object body, if any. Other fields are
+/// skipped without being materialised.
+pub(crate) fn body_string_field(body: &[u8], field: &str) -> Option<String> {
+    use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+    struct Find<'f>(&'f str);
+
+    impl<'de> Visitor<'de> for Find<'_> {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if found.is_none() && key == self.0 {
+                    found = map.next_value::<Option<String>>().ok().flatten();
+                    if found.is_none() {
+                        return Ok(None);
+                    }
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for Find<'_> {
+        type Value = Option<String>;
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_slice(body);
+    Find(field).deserialize(&mut de).ok().flatten()
+}
