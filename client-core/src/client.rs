@@ -79,6 +79,12 @@ impl Client {
         RequestBuilder::new(self.clone(), method, route)
     }
 
+    /// `GET` an absolute URL with this client's retry, limiter and timeouts but **without its
+    /// credentials**: for pre-signed download links a vendor redirects to.
+    pub fn get_absolute(&self, url: Url) -> RequestBuilder {
+        RequestBuilder::absolute(self.clone(), Method::GET, url)
+    }
+
     /// `GET route`.
     pub fn get(&self, route: &'static str) -> RequestBuilder {
         self.request(Method::GET, route)

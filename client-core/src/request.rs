@@ -38,6 +38,8 @@ pub struct RequestBuilder {
     body: Body,
     retry_safe: bool,
     rate_class: Option<&'static str>,
+    /// An absolute URL to call instead of the route under the base URL, without credentials.
+    absolute: Option<Url>,
     error: Option<Error>,
 }
 
@@ -82,8 +84,15 @@ impl RequestBuilder {
             body: Body::Empty,
             retry_safe: false,
             rate_class: None,
+            absolute: None,
             error: None,
         }
+    }
+
+    pub(crate) fn absolute(client: Client, method: Method, url: Url) -> Self {
+        let mut builder = RequestBuilder::new(client, method, "<absolute>");
+        builder.absolute = Some(url);
+        builder
     }
 
     /// Fill the next `{…}` segment of the route template (percent-encoded when sent).
@@ -218,6 +227,9 @@ impl RequestBuilder {
 
     /// The URL for this request, without credentials.
     fn url(&self) -> Result<Url, Error> {
+        if let Some(url) = &self.absolute {
+            return Ok(url.clone());
+        }
         let mut url = self.client.inner.base_url.clone();
         let mut params = self.params.iter();
         {
@@ -332,12 +344,14 @@ impl RequestBuilder {
     async fn attempt(&mut self, url: &Url, mode: Mode) -> Outcome<Received> {
         let inner = &self.client.inner;
         let mut url = url.clone();
-        if let Some((name, value)) = inner.auth.query_pair() {
+        let with_auth = self.absolute.is_none();
+        if let Some((name, value)) = inner.auth.query_pair().filter(|_| with_auth) {
             url.query_pairs_mut().append_pair(name, value);
         }
         let mut builder = inner.http.request(self.method.clone(), url);
         let mut headers = inner.default_headers.clone();
-        match inner.auth.header_pair() {
+        let auth = if with_auth { inner.auth.header_pair() } else { Ok(None) };
+        match auth {
             Ok(Some((name, value))) => {
                 headers.insert(name, value);
             }

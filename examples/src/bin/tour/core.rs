@@ -1,0 +1,5 @@
+//! The client-core part of the tour.
+
+pub async fn run() -> super::TourResult {
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! The tour: every SDK in the workspace, driven against local in-process servers.
+//! No account and no network are needed: `cargo run -p examples --bin tour`.
+
+mod core;
+mod speakr;
+
+type TourResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+#[tokio::main]
+async fn main() -> TourResult {
+    core::run().await?;
+    speakr::run().await?;
+    Ok(())
+}
