@@ -43,9 +43,8 @@ impl Auth {
 
     /// A custom header carrying the token. Fails on an invalid header name.
     pub fn header(name: &str, token: impl Into<String>) -> Result<Self, Error> {
-        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
-            Error::new(ErrorKind::Config, format!("invalid auth header name: {e}"))
-        })?;
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|e| Error::new(ErrorKind::Config, format!("invalid auth header name: {e}")))?;
         Ok(Auth::Header {
             name,
             value: SecretString::from(token.into()),

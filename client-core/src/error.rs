@@ -96,6 +96,7 @@ struct Inner {
     retry_after: Option<Duration>,
     body_snippet: Option<String>,
     json_path: Option<String>,
+    redirect_location: Option<url::Url>,
     retryable: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
@@ -113,6 +114,7 @@ impl Error {
                 retry_after: None,
                 body_snippet: None,
                 json_path: None,
+                redirect_location: None,
                 retryable: false,
                 source: None,
             }),
@@ -143,6 +145,12 @@ impl Error {
         e.inner.json_path = Some(path);
         e.inner.source = Some(Box::new(inner));
         e
+    }
+
+    /// Keep the first bytes of `body` for diagnosis.
+    pub(crate) fn with_body_snippet(mut self, body: &[u8]) -> Self {
+        self.inner.body_snippet = snippet(body);
+        self
     }
 
     /// Wrap a lower-level error as the cause.
@@ -178,6 +186,12 @@ impl Error {
     /// Set how long the server asked us to wait.
     pub fn with_retry_after(mut self, wait: Duration) -> Self {
         self.inner.retry_after = Some(wait);
+        self
+    }
+
+    /// Set where a redirect (3xx) response pointed.
+    pub fn with_redirect_location(mut self, location: url::Url) -> Self {
+        self.inner.redirect_location = Some(location);
         self
     }
 
@@ -231,6 +245,14 @@ impl Error {
     /// Where in the JSON document decoding failed (for example `recordings[3].status`).
     pub fn json_path(&self) -> Option<&str> {
         self.inner.json_path.as_deref()
+    }
+
+    /// For a redirect (3xx) response, which redirects are not followed by default: its
+    /// `Location`, resolved against the request URL. A vendor crate follows it where the API
+    /// redirects on purpose (a pre-signed download link). It may carry a credential (a
+    /// pre-signed query), so neither `Debug` nor `Display` shows it.
+    pub fn redirect_location(&self) -> Option<&url::Url> {
+        self.inner.redirect_location.as_ref()
     }
 
     /// Whether the same request may succeed if sent again (408, 429, 5xx, connection failures).

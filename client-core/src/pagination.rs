@@ -87,7 +87,8 @@ pub enum Strategy {
     Offset,
 }
 
-type Fetch<T> = Arc<dyn Fn(PageRequest) -> BoxFuture<'static, Result<Page<T>, Error>> + Send + Sync>;
+type Fetch<T> =
+    Arc<dyn Fn(PageRequest) -> BoxFuture<'static, Result<Page<T>, Error>> + Send + Sync>;
 
 /// A lazily fetched, paginated listing.
 pub struct Paginator<T> {
@@ -221,7 +222,8 @@ impl<T: Send + 'static> Walker<T> {
         if let Some(max) = self.max_items {
             let room = max.saturating_sub(self.emitted);
             if len >= room {
-                page.items.truncate(usize::try_from(room).unwrap_or(usize::MAX));
+                page.items
+                    .truncate(usize::try_from(room).unwrap_or(usize::MAX));
                 self.next = None;
             }
         }
@@ -324,7 +326,10 @@ impl Drop for AbortOnDrop {
 
 enum Inner<T> {
     Direct(BoxStream<'static, Result<Page<T>, Error>>),
-    Pending { walker: Option<Walker<T>>, depth: usize },
+    Pending {
+        walker: Option<Walker<T>>,
+        depth: usize,
+    },
     Prefetching {
         rx: mpsc::Receiver<Result<Page<T>, Error>>,
         _walker: AbortOnDrop,

@@ -2,10 +2,11 @@
 //! without being answered 429.
 //!
 //! [`GcraLimiter`] is a local implementation of the generic cell rate algorithm: each request
-//! reserves the earliest slot its quotas allow and waits for it. A limiter has an optional
-//! overall quota and named classes with their own quota (vendors that limit per route class);
-//! a request pays into its class and into the overall quota. Share one limiter (it is an `Arc`)
-//! between several clients that draw on the same account.
+//! waits until its class allows it, then reserves the earliest slot the overall quota allows
+//! and waits for it. A limiter has an optional overall quota and named classes with their own
+//! quota (vendors that limit per route class); a request pays into its class and into the
+//! overall quota. Share one limiter (it is an `Arc`) between several clients that draw on the
+//! same account.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -146,8 +147,11 @@ impl fmt::Debug for GcraLimiter {
         let mut d = f.debug_struct("GcraLimiter");
         if let Ok(cells) = self.cells.lock() {
             d.field("overall", &cells.overall.as_ref().map(|c| c.quota));
-            let classes: HashMap<_, _> =
-                cells.classes.iter().map(|(k, c)| (k.clone(), c.quota)).collect();
+            let classes: HashMap<_, _> = cells
+                .classes
+                .iter()
+                .map(|(k, c)| (k.clone(), c.quota))
+                .collect();
             d.field("classes", &classes);
         }
         d.finish()
@@ -220,19 +224,28 @@ impl GcraLimiter {
         GcraLimiter::builder().overall(quota).build()
     }
 
-    /// Reserve the earliest slot for a request of `class` and return it.
-    fn reserve(&self, class: Option<&str>) -> Instant {
+    /// Reserve a slot for a request of `class`: `Ok(slot)` once the class allows a request now
+    /// (the class and the overall quota are then both booked at the earliest slot the overall
+    /// quota allows), or `Err(free_at)`, booking nothing, while the class is not free yet.
+    ///
+    /// Waiting for the class before booking the overall quota matters: a request its class holds
+    /// back must not book an overall slot far ahead, since one GCRA cell cannot leave the slots
+    /// before it free for other requests, and the overall quota would then sit idle.
+    fn reserve(&self, class: Option<&str>) -> Result<Instant, Instant> {
         let now = self.clock.now();
         let Ok(mut guard) = self.cells.lock() else {
-            return now;
+            return Ok(now);
         };
         let cells = &mut *guard;
         let mut class_cell = class.and_then(|c| cells.classes.get_mut(c));
+        if let Some(cell) = &class_cell {
+            let free_at = cell.earliest(now);
+            if free_at > now {
+                return Err(free_at);
+            }
+        }
         let mut slot = now;
         if let Some(cell) = &cells.overall {
-            slot = slot.max(cell.earliest(now));
-        }
-        if let Some(cell) = &class_cell {
             slot = slot.max(cell.earliest(now));
         }
         if let Some(cell) = &mut cells.overall {
@@ -241,17 +254,30 @@ impl GcraLimiter {
         if let Some(cell) = &mut class_cell {
             cell.commit(slot);
         }
-        slot
+        Ok(slot)
     }
 }
 
 #[async_trait]
 impl RateLimiter for GcraLimiter {
     async fn acquire(&self, class: Option<&str>) {
-        let slot = self.reserve(class);
-        let now = self.clock.now();
-        if slot > now {
-            self.clock.sleep(slot - now).await;
+        loop {
+            let reserved = self.reserve(class);
+            let now = self.clock.now();
+            match reserved {
+                Ok(slot) => {
+                    if slot > now {
+                        self.clock.sleep(slot - now).await;
+                    }
+                    return;
+                }
+                // Another request of the class may take the slot first: then wait again.
+                Err(free_at) => {
+                    if free_at > now {
+                        self.clock.sleep(free_at - now).await;
+                    }
+                }
+            }
         }
     }
 
@@ -260,7 +286,8 @@ impl RateLimiter for GcraLimiter {
             return;
         }
         let read = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let Some(remaining) = read("x-ratelimit-remaining").and_then(|v| v.trim().parse::<f64>().ok())
+        let Some(remaining) =
+            read("x-ratelimit-remaining").and_then(|v| v.trim().parse::<f64>().ok())
         else {
             return;
         };

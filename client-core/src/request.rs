@@ -22,7 +22,10 @@ use crate::retry::is_retryable_status;
 enum Body {
     Empty,
     /// Bytes (JSON or other) that can be sent again on retry.
-    Bytes { bytes: Bytes, content_type: HeaderValue },
+    Bytes {
+        bytes: Bytes,
+        content_type: HeaderValue,
+    },
     /// A streamed multipart form: sent once, never replayed.
     Multipart(Option<Multipart>),
 }
@@ -38,6 +41,8 @@ pub struct RequestBuilder {
     body: Body,
     retry_safe: bool,
     rate_class: Option<&'static str>,
+    /// Overrides the client's request timeout for this request.
+    timeout: Option<Duration>,
     /// An absolute URL to call instead of the route under the base URL, without credentials.
     absolute: Option<Url>,
     error: Option<Error>,
@@ -84,6 +89,7 @@ impl RequestBuilder {
             body: Body::Empty,
             retry_safe: false,
             rate_class: None,
+            timeout: None,
             absolute: None,
             error: None,
         }
@@ -142,8 +148,11 @@ impl RequestBuilder {
             }
             Err(e) => {
                 self.error = Some(
-                    Error::new(ErrorKind::InvalidRequest, "cannot serialize the request body")
-                        .with_source(e),
+                    Error::new(
+                        ErrorKind::InvalidRequest,
+                        "cannot serialize the request body",
+                    )
+                    .with_source(e),
                 );
             }
         }
@@ -175,6 +184,13 @@ impl RequestBuilder {
     /// The rate-limit class this route belongs to (see [`crate::GcraLimiter`]).
     pub fn rate_class(mut self, class: &'static str) -> Self {
         self.rate_class = Some(class);
+        self
+    }
+
+    /// The time allowed for this request instead of the client's timeout (for example a long
+    /// upload). For streamed downloads it bounds the wait for the response head.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
         self
     }
 
@@ -233,9 +249,9 @@ impl RequestBuilder {
         let mut url = self.client.inner.base_url.clone();
         let mut params = self.params.iter();
         {
-            let mut segments = url.path_segments_mut().map_err(|_| {
-                Error::new(ErrorKind::Config, "the base URL cannot take a path")
-            })?;
+            let mut segments = url
+                .path_segments_mut()
+                .map_err(|_| Error::new(ErrorKind::Config, "the base URL cannot take a path"))?;
             segments.pop_if_empty();
             for segment in self.route.split('/').filter(|s| !s.is_empty()) {
                 if segment.starts_with('{') && segment.ends_with('}') {
@@ -249,6 +265,17 @@ impl RequestBuilder {
                         return Err(Error::new(
                             ErrorKind::InvalidRequest,
                             format!("empty value for {segment} in `{}`", self.route),
+                        ));
+                    }
+                    // The URL parser drops a `.` or `..` segment (and servers resolve them),
+                    // which would silently send the request to another route.
+                    if value == "." || value == ".." {
+                        return Err(Error::new(
+                            ErrorKind::InvalidRequest,
+                            format!(
+                                "`{value}` is not a valid value for {segment} in `{}`",
+                                self.route
+                            ),
                         ));
                     }
                     segments.push(value);
@@ -294,7 +321,7 @@ impl RequestBuilder {
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        async move {
+        let (result, attempts) = async move {
             let policy = &inner.retry;
             let idempotent = self.is_idempotent();
             let mut attempt: u32 = 0;
@@ -303,54 +330,76 @@ impl RequestBuilder {
                 inner.limiter.acquire(self.rate_class).await;
                 let outcome = self
                     .attempt(&url, mode)
-                    .instrument(tracing::debug_span!("attempt", attempt, status = tracing::field::Empty))
+                    .instrument(tracing::debug_span!(
+                        "attempt",
+                        attempt,
+                        status = tracing::field::Empty
+                    ))
                     .await;
                 let (error, reached_server) = match outcome {
                     Outcome::Done(received) => {
                         inner.budget.record_success();
-                        let span = tracing::Span::current();
-                        span.record("attempts", attempt);
-                        return Ok(received);
+                        return (Ok(received), attempt);
                     }
-                    Outcome::Failed { error, reached_server } => (error, reached_server),
+                    Outcome::Failed {
+                        error,
+                        reached_server,
+                    } => (error, reached_server),
                 };
-                tracing::Span::current().record("attempts", attempt);
                 let replayable = !matches!(self.body, Body::Multipart(_));
                 let may_repeat = replayable && (idempotent || !reached_server);
                 if !error.is_retryable() || !may_repeat || attempt >= policy.max_attempts {
-                    return Err(error);
+                    return (Err(error), attempt);
                 }
                 let wait = match error.retry_after() {
                     Some(server_wait) if server_wait > policy.max_retry_after => {
-                        tracing::debug!(wait_ms = server_wait.as_millis() as u64, "server wait above maximum");
-                        return Err(error.with_kind(ErrorKind::RateLimited));
+                        tracing::debug!(
+                            wait_ms = server_wait.as_millis() as u64,
+                            "server wait above maximum"
+                        );
+                        return (Err(error.with_kind(ErrorKind::RateLimited)), attempt);
                     }
                     Some(server_wait) => server_wait,
                     None => policy.backoff(attempt),
                 };
                 if !inner.budget.try_acquire(error.is_timeout()) {
                     tracing::debug!("retry budget exhausted");
-                    return Err(error);
+                    return (Err(error), attempt);
                 }
                 tracing::debug!(wait_ms = wait.as_millis() as u64, error = %error, "retrying");
                 inner.clock.sleep(wait).await;
             }
         }
-        .instrument(span)
-        .await
+        .instrument(span.clone())
+        .await;
+        span.record("attempts", attempts);
+        // The request span carries the final status (the attempt spans carry each one's).
+        let status = match &result {
+            Ok(Received::Buffered(r)) => Some(r.status),
+            Ok(Received::Streamed(r)) => Some(r.status()),
+            Err(e) => e.status(),
+        };
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
+        }
+        result
     }
 
     /// Send once and classify what happened.
     async fn attempt(&mut self, url: &Url, mode: Mode) -> Outcome<Received> {
         let inner = &self.client.inner;
-        let mut url = url.clone();
+        let mut sent_url = url.clone();
         let with_auth = self.absolute.is_none();
         if let Some((name, value)) = inner.auth.query_pair().filter(|_| with_auth) {
-            url.query_pairs_mut().append_pair(name, value);
+            sent_url.query_pairs_mut().append_pair(name, value);
         }
-        let mut builder = inner.http.request(self.method.clone(), url);
+        let mut builder = inner.http.request(self.method.clone(), sent_url);
         let mut headers = inner.default_headers.clone();
-        let auth = if with_auth { inner.auth.header_pair() } else { Ok(None) };
+        let auth = if with_auth {
+            inner.auth.header_pair()
+        } else {
+            Ok(None)
+        };
         match auth {
             Ok(Some((name, value))) => {
                 headers.insert(name, value);
@@ -394,7 +443,7 @@ impl RequestBuilder {
         if mode == Mode::Buffered {
             // Streamed downloads are bounded on their head only (below): a whole-request timeout
             // would cut a long download.
-            builder = builder.timeout(inner.timeout);
+            builder = builder.timeout(self.timeout.unwrap_or(inner.timeout));
         }
         let send = builder.send();
         let sent = if mode == Mode::Streamed {
@@ -440,17 +489,17 @@ impl RequestBuilder {
             Err(_) => Bytes::new(),
         };
         Outcome::Failed {
-            error: self.error_for(status, &headers, &body),
+            error: self.error_for(url, status, &headers, &body),
             reached_server: true,
         }
     }
 
     fn head_timeout(&self) -> Duration {
-        self.client.inner.timeout
+        self.timeout.unwrap_or(self.client.inner.timeout)
     }
 
     /// Build the error for a non-success response, with the vendor decoder's help.
-    fn error_for(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    fn error_for(&self, url: &Url, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         let inner = &self.client.inner;
         let vendor = inner.decoder.decode(&ErrorResponse {
             status,
@@ -475,6 +524,15 @@ impl RequestBuilder {
             .map(str::to_owned);
         if let Some(id) = vendor.request_id.or(header_id) {
             error = error.with_request_id(id);
+        }
+        if status.is_redirection() {
+            let location = headers
+                .get(http::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| url.join(l).ok());
+            if let Some(location) = location {
+                error = error.with_redirect_location(location);
+            }
         }
         if is_retryable_status(status) {
             if let Some(wait) = inner.retry.server_wait(headers, SystemTime::now()) {

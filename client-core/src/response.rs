@@ -46,15 +46,24 @@ impl RawResponse {
 }
 
 /// Decode JSON from bytes into `T`, keeping the path of a failure.
+///
+/// The fast path is plain `serde_json`; only a failed decode is run again with path tracking,
+/// so that successful calls pay nothing for the diagnostics.
 pub fn decode_json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| Error::decode(status, body, e))?;
-    de.end().map_err(|e| {
-        Error::new(ErrorKind::Decode, e.to_string())
-            .with_status(status)
-            .with_source(e)
-    })?;
-    Ok(value)
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(plain) => {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(e) => Err(Error::decode(status, body, e)),
+                // Only trailing input can fail the plain decode but not the tracked one.
+                Ok(_) => Err(Error::new(ErrorKind::Decode, plain.to_string())
+                    .with_status(status)
+                    .with_body_snippet(body)
+                    .with_source(plain)),
+            }
+        }
+    }
 }
 
 fn content_type(headers: &HeaderMap) -> Option<&str> {

@@ -86,7 +86,11 @@ impl RetryPolicy {
 
 /// Read `Retry-After` as delta-seconds or as an HTTP-date (a date in the past means "now").
 pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
@@ -101,7 +105,10 @@ pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duratio
 
 /// Read a reset header value in the given format.
 pub fn parse_reset(value: &str, format: ResetFormat, now: SystemTime) -> Option<Duration> {
-    let number = value.parse::<f64>().ok().filter(|n| n.is_finite() && *n >= 0.0)?;
+    let number = value
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)?;
     let as_unix = match format {
         ResetFormat::DeltaSeconds => false,
         ResetFormat::UnixSeconds => true,
