@@ -1,1 +1,332 @@
-fn main() {}
+//! Verification cost of every scheme against a bare HMAC-SHA256 (and a bare SHA-256) of
+//! the same bytes, for 1 KiB, 64 KiB and 1 MiB bodies.
+//!
+//! Run with `cargo bench -p webhook-verify`. Baselines:
+//! - `bare-hmac`: `Hmac::<Sha256>::new_from_slice(key)`, `update(body)`, `verify_slice(sig)`:
+//!   what a hand-written verifier does; the floor for the HMAC-hex schemes and Heilo.
+//! - `bare-sha256`: `Sha256::digest(body)`: the floor for Healthie, which hashes the body
+//!   for `Content-Digest` and then HMACs only a short signature base.
+//!
+//! `verify` takes `&[u8]` and copies the body into the result after it verified;
+//! `verify_bytes` takes a `Bytes` and does not copy.
+//!
+//! After criterion, a paired measurement alternates batches of the baseline and of each
+//! scheme and prints the median per-round ratio (robust when other work shares the CPU).
+//! `WEBHOOK_VERIFY_PAIRED_ONLY=1 cargo bench -p webhook-verify` runs only that part.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use bytes::Bytes;
+use criterion::{criterion_group, Criterion, Throughput};
+use hmac::{Hmac, Mac};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use sha2::{Digest, Sha256};
+use webhook_verify::healthie::{self, Dialect};
+use webhook_verify::{generic, hedy, heilo, speakr, ManualClock};
+
+const SECRET: &str = "whsec_benchmark-secret-0123456789";
+const NOW: u64 = 1_750_000_000;
+const PATH: &str = "/hooks/healthie?tenant=7";
+
+fn map(pairs: Vec<(HeaderName, HeaderValue)>) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    for (k, v) in pairs {
+        h.insert(k, v);
+    }
+    h
+}
+
+fn body_of(len: usize) -> Vec<u8> {
+    // JSON-looking bytes of the requested length.
+    let mut b = br#"{"event":"session.ended","data":""#.to_vec();
+    while b.len() + 2 < len {
+        b.push(b'a' + (b.len() % 26) as u8);
+    }
+    b.extend_from_slice(b"\"}");
+    b.truncate(len);
+    b
+}
+
+fn bench(c: &mut Criterion) {
+    for (label, len) in [
+        ("1KiB", 1024usize),
+        ("64KiB", 64 * 1024),
+        ("1MiB", 1024 * 1024),
+    ] {
+        let body = body_of(len);
+        let shared = Bytes::from(body.clone());
+        let mut group = c.benchmark_group(format!("verify/{label}"));
+        group.throughput(Throughput::Bytes(len as u64));
+        group.warm_up_time(Duration::from_millis(700));
+        group.measurement_time(Duration::from_secs(2));
+        group.sample_size(if len >= 1024 * 1024 { 30 } else { 60 });
+
+        // Baselines.
+        let tag = {
+            let mut m = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+            m.update(&body);
+            m.finalize().into_bytes()
+        };
+        group.bench_function("bare-hmac", |b| {
+            b.iter(|| {
+                let mut m = Hmac::<Sha256>::new_from_slice(black_box(SECRET.as_bytes())).unwrap();
+                m.update(black_box(&body));
+                m.verify_slice(black_box(&tag)).unwrap();
+            })
+        });
+        group.bench_function("bare-sha256", |b| {
+            b.iter(|| black_box(Sha256::digest(black_box(&body))))
+        });
+
+        // HMAC-hex schemes.
+        let h = map(hedy::sign(SECRET, &body));
+        let v = hedy::Verifier::new(SECRET);
+        group.bench_function("hedy", |b| {
+            b.iter(|| v.verify(black_box(&h), black_box(&body)).unwrap())
+        });
+        group.bench_function("hedy-bytes", |b| {
+            b.iter(|| v.verify_bytes(black_box(&h), shared.clone()).unwrap())
+        });
+        let h = map(speakr::sign(SECRET, &body));
+        let v = speakr::Verifier::new(SECRET);
+        group.bench_function("speakr", |b| {
+            b.iter(|| v.verify(black_box(&h), black_box(&body)).unwrap())
+        });
+        let h = map(generic::sign(SECRET, &body));
+        let v = generic::Verifier::new(SECRET);
+        group.bench_function("generic", |b| {
+            b.iter(|| v.verify(black_box(&h), black_box(&body)).unwrap())
+        });
+
+        // Heilo.
+        let h = map(heilo::sign(SECRET, NOW, &body));
+        let v = heilo::Verifier::new(SECRET).with_clock(ManualClock::new(NOW));
+        group.bench_function("heilo", |b| {
+            b.iter(|| v.verify(black_box(&h), black_box(&body)).unwrap())
+        });
+        group.bench_function("heilo-bytes", |b| {
+            b.iter(|| v.verify_bytes(black_box(&h), shared.clone()).unwrap())
+        });
+
+        // Healthie, Mode::Auto, one signature per dialect.
+        let v = healthie::Verifier::new(SECRET, "POST", PATH).with_clock(ManualClock::new(NOW));
+        for (name, dialect) in [
+            ("healthie-auto-legacy", Dialect::Legacy),
+            ("healthie-auto-guide", Dialect::Guide),
+            ("healthie-auto-rfc9421", Dialect::Rfc9421),
+        ] {
+            let h = map(healthie::sign(SECRET, dialect, "POST", PATH, &body, NOW));
+            assert_eq!(v.verify(&h, &body).unwrap().dialect(), Some(dialect));
+            group.bench_function(name, |b| {
+                b.iter(|| v.verify(black_box(&h), black_box(&body)).unwrap())
+            });
+        }
+        let h = map(healthie::sign(
+            SECRET,
+            Dialect::Rfc9421,
+            "POST",
+            PATH,
+            &body,
+            NOW,
+        ));
+        group.bench_function("healthie-auto-rfc9421-bytes", |b| {
+            b.iter(|| v.verify_bytes(black_box(&h), shared.clone()).unwrap())
+        });
+        group.finish();
+    }
+}
+
+/// Interleaved, paired measurement: alternate batches of the baseline and of the scheme
+/// and report the median of the per-round time ratios. Robust against the machine being
+/// busy with other work, which skews criterion's back-to-back runs.
+fn paired_ratios() {
+    use std::time::Instant;
+
+    fn time_batch(iters: u32, f: &mut dyn FnMut()) -> f64 {
+        let start = Instant::now();
+        for _ in 0..iters {
+            f();
+        }
+        start.elapsed().as_secs_f64()
+    }
+
+    fn median_ratio(
+        rounds: usize,
+        iters: u32,
+        base: &mut dyn FnMut(),
+        cand: &mut dyn FnMut(),
+    ) -> (f64, f64, f64) {
+        let mut ratios = Vec::with_capacity(rounds);
+        for _ in 0..rounds {
+            let b = time_batch(iters, base);
+            let c = time_batch(iters, cand);
+            let b2 = time_batch(iters, base);
+            ratios.push(c / ((b + b2) / 2.0));
+        }
+        ratios.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let q = |p: f64| ratios[((ratios.len() - 1) as f64 * p) as usize];
+        (q(0.5), q(0.25), q(0.75))
+    }
+
+    println!("\npaired ratios (median [p25, p75] of per-round time ratios)");
+    for (label, len) in [
+        ("1KiB", 1024usize),
+        ("64KiB", 64 * 1024),
+        ("1MiB", 1024 * 1024),
+    ] {
+        let body = body_of(len);
+        let shared = Bytes::from(body.clone());
+        let iters: u32 = match len {
+            1024 => 2000,
+            65536 => 40,
+            _ => 3,
+        };
+        let rounds = 150;
+        let tag = {
+            let mut m = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+            m.update(&body);
+            m.finalize().into_bytes()
+        };
+        let mut bare_hmac = || {
+            let mut m = Hmac::<Sha256>::new_from_slice(black_box(SECRET.as_bytes())).unwrap();
+            m.update(black_box(&body));
+            m.verify_slice(black_box(&tag)).unwrap();
+        };
+        let mut bare_sha = || {
+            black_box(Sha256::digest(black_box(&body)));
+        };
+
+        let hedy_h = map(hedy::sign(SECRET, &body));
+        let hedy_v = hedy::Verifier::new(SECRET);
+        let speakr_h = map(speakr::sign(SECRET, &body));
+        let speakr_v = speakr::Verifier::new(SECRET);
+        let generic_h = map(generic::sign(SECRET, &body));
+        let generic_v = generic::Verifier::new(SECRET);
+        let heilo_h = map(heilo::sign(SECRET, NOW, &body));
+        let heilo_v = heilo::Verifier::new(SECRET).with_clock(ManualClock::new(NOW));
+        let healthie_v =
+            healthie::Verifier::new(SECRET, "POST", PATH).with_clock(ManualClock::new(NOW));
+        let hl = map(healthie::sign(
+            SECRET,
+            Dialect::Legacy,
+            "POST",
+            PATH,
+            &body,
+            NOW,
+        ));
+        let hg = map(healthie::sign(
+            SECRET,
+            Dialect::Guide,
+            "POST",
+            PATH,
+            &body,
+            NOW,
+        ));
+        let hr = map(healthie::sign(
+            SECRET,
+            Dialect::Rfc9421,
+            "POST",
+            PATH,
+            &body,
+            NOW,
+        ));
+
+        let mut report = |name: &str, f: &mut dyn FnMut(), vs_sha: bool| {
+            let (m, lo, hi) = median_ratio(rounds, iters, &mut bare_hmac, f);
+            let mut line = format!("{label:>6} {name:<28} vs bare-hmac {m:.3} [{lo:.3}, {hi:.3}]");
+            if vs_sha {
+                let (m, lo, hi) = median_ratio(rounds, iters, &mut bare_sha, f);
+                line.push_str(&format!("  vs bare-sha256 {m:.3} [{lo:.3}, {hi:.3}]"));
+            }
+            println!("{line}");
+        };
+        report(
+            "hedy",
+            &mut || {
+                black_box(hedy_v.verify(&hedy_h, &body).unwrap());
+            },
+            false,
+        );
+        report(
+            "hedy-bytes",
+            &mut || {
+                black_box(hedy_v.verify_bytes(&hedy_h, shared.clone()).unwrap());
+            },
+            false,
+        );
+        report(
+            "speakr",
+            &mut || {
+                black_box(speakr_v.verify(&speakr_h, &body).unwrap());
+            },
+            false,
+        );
+        report(
+            "generic",
+            &mut || {
+                black_box(generic_v.verify(&generic_h, &body).unwrap());
+            },
+            false,
+        );
+        report(
+            "heilo",
+            &mut || {
+                black_box(heilo_v.verify(&heilo_h, &body).unwrap());
+            },
+            false,
+        );
+        report(
+            "heilo-bytes",
+            &mut || {
+                black_box(heilo_v.verify_bytes(&heilo_h, shared.clone()).unwrap());
+            },
+            false,
+        );
+        report(
+            "healthie-auto-legacy",
+            &mut || {
+                black_box(healthie_v.verify(&hl, &body).unwrap());
+            },
+            true,
+        );
+        report(
+            "healthie-auto-guide",
+            &mut || {
+                black_box(healthie_v.verify(&hg, &body).unwrap());
+            },
+            true,
+        );
+        report(
+            "healthie-auto-rfc9421",
+            &mut || {
+                black_box(healthie_v.verify(&hr, &body).unwrap());
+            },
+            true,
+        );
+        report(
+            "healthie-auto-rfc9421-bytes",
+            &mut || {
+                black_box(healthie_v.verify_bytes(&hr, shared.clone()).unwrap());
+            },
+            true,
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not, and then only
+    // criterion's quick test mode runs.
+    let is_bench = std::env::args().any(|a| a == "--bench");
+    let only_paired = std::env::var_os("WEBHOOK_VERIFY_PAIRED_ONLY").is_some();
+    if !only_paired {
+        benches();
+        Criterion::default().configure_from_args().final_summary();
+    }
+    if is_bench {
+        paired_ratios();
+    }
+}

@@ -96,6 +96,8 @@ pub(crate) fn skew(timestamp: u64, now: u64) -> i64 {
     if timestamp >= now {
         i64::try_from(timestamp - now).unwrap_or(i64::MAX)
     } else {
-        i64::try_from(now - timestamp).map(|d| -d).unwrap_or(i64::MIN)
+        i64::try_from(now - timestamp)
+            .map(|d| -d)
+            .unwrap_or(i64::MIN)
     }
 }

@@ -7,6 +7,8 @@
 //! [`Config::hedy`], [`Config::speakr`] and [`Config::generic`] are what the
 //! [`crate::hedy`], [`crate::speakr`] and [`crate::generic`] modules use.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use hmac::Mac;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -23,7 +25,7 @@ const MAX_HEADER_LEN: usize = 4096;
 #[derive(Debug, Clone)]
 struct EventFrom {
     header: Option<HeaderName>,
-    body_field: Option<String>,
+    body_field: Option<Cow<'static, str>>,
 }
 
 /// An optional freshness check on an unsigned ISO-8601 timestamp header.
@@ -32,7 +34,6 @@ struct Freshness {
     header: HeaderName,
     past: u64,
     future: u64,
-    clock: SharedClock,
 }
 
 /// What an "HMAC-SHA256 hex over the body" scheme looks like on the wire.
@@ -59,7 +60,7 @@ impl Config {
             prefix_required: false,
             event: EventFrom {
                 header: None,
-                body_field: Some("event".to_owned()),
+                body_field: Some(Cow::Borrowed("event")),
             },
             idempotency_header: None,
             timestamp_header: None,
@@ -115,12 +116,13 @@ impl Config {
 
     /// Take the event type from this top-level string field of the JSON body when the
     /// event header is absent.
-    pub fn event_body_field(mut self, field: impl Into<String>) -> Self {
+    pub fn event_body_field(mut self, field: impl Into<Cow<'static, str>>) -> Self {
         self.event.body_field = Some(field.into());
         self
     }
 
-    /// Use this header (a delivery id) as the idempotency key; it must be present.
+    /// Use this header (a delivery id) as the idempotency key; when a delivery lacks it
+    /// the SHA-256 of the body is used instead.
     pub fn idempotency_header(mut self, header: HeaderName) -> Self {
         self.idempotency_header = Some(header);
         self
@@ -150,6 +152,7 @@ pub struct Verifier {
     config: Config,
     secrets: Secrets,
     freshness: Option<Freshness>,
+    clock: SharedClock,
 }
 
 impl Verifier {
@@ -159,6 +162,7 @@ impl Verifier {
             config,
             secrets: secrets.into(),
             freshness: None,
+            clock: SharedClock::system(),
         }
     }
 
@@ -173,27 +177,21 @@ impl Verifier {
         past: std::time::Duration,
         future: std::time::Duration,
     ) -> Self {
-        if let Some(header) = self.config.timestamp_header.clone() {
-            let clock = self
-                .freshness
-                .take()
-                .map(|f| f.clock)
-                .unwrap_or_else(SharedClock::system);
-            self.freshness = Some(Freshness {
+        self.freshness = self
+            .config
+            .timestamp_header
+            .clone()
+            .map(|header| Freshness {
                 header,
                 past: past.as_secs(),
                 future: future.as_secs(),
-                clock,
             });
-        }
         self
     }
 
     /// Use `clock` for the unsigned-timestamp window (tests).
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
-        if let Some(f) = self.freshness.as_mut() {
-            f.clock = SharedClock(std::sync::Arc::new(clock));
-        }
+        self.clock = SharedClock(std::sync::Arc::new(clock));
         self
     }
 
@@ -227,37 +225,33 @@ impl Verifier {
             self.config.prefix_required,
         )?;
         // Everything cheap is checked before hashing the body.
-        let key = match &self.config.idempotency_header {
-            Some(h) => KeySource::Known(header_text(headers, h)?.to_owned()),
-            None => KeySource::BodyHash,
-        };
+        let key = KeySource::header_or_hash(
+            self.config
+                .idempotency_header
+                .as_ref()
+                .and_then(|h| headers.get(h)),
+        );
         if let Some(f) = &self.freshness {
             let text = header_text(headers, &f.header)?;
             let ts = parse_iso8601(text).ok_or_else(|| {
                 Error::malformed(f.header.as_str(), "not an ISO-8601 UTC timestamp")
             })?;
-            let now = f.clock.now();
+            let now = self.clock.now();
             if now.saturating_sub(ts) > f.past || ts.saturating_sub(now) > f.future {
                 return Err(Error::TimestampOutsideTolerance {
                     skew_seconds: skew(ts, now),
                 });
             }
         }
-        let index = match_any(&self.secrets, &signatures, |mac| mac.update(body))?;
-        let event = match self
-            .config
-            .event
-            .header
-            .as_ref()
-            .and_then(|h| headers.get(h))
-            .and_then(|v| v.to_str().ok())
-        {
-            Some(e) => EventSource::Known(Some(e.to_owned())),
-            None => match &self.config.event.body_field {
-                Some(field) => EventSource::BodyField(field.clone()),
-                None => EventSource::Known(None),
-            },
-        };
+        let index = match_any(&self.secrets, signatures.as_slice(), |mac| mac.update(body))?;
+        let event = EventSource::header_or(
+            self.config
+                .event
+                .header
+                .as_ref()
+                .and_then(|h| headers.get(h)),
+            self.config.event.body_field.clone(),
+        );
         Ok(Meta {
             scheme: self.config.scheme,
             index,
@@ -312,8 +306,8 @@ fn collect_signatures<'a>(
     name: &str,
     prefix: Option<&str>,
     prefix_required: bool,
-) -> Result<Vec<[u8; 32]>, Error> {
-    let mut out = Vec::new();
+) -> Result<SigList, Error> {
+    let mut out = SigList::default();
     let mut seen = false;
     for value in values {
         seen = true;
@@ -328,7 +322,9 @@ fn collect_signatures<'a>(
             if part.is_empty() {
                 continue;
             }
-            out.push(parse_one(part, name, prefix, prefix_required)?);
+            if !out.push(parse_one(part, name, prefix, prefix_required)?) {
+                return Err(Error::malformed(name, "too many signatures"));
+            }
         }
     }
     if !seen {
@@ -362,10 +358,7 @@ pub(crate) fn parse_one(
 
 /// Parse a signature header value (all comma-separated entries) the way the verifier
 /// does; exposed for fuzzing and debugging.
-pub fn parse_signature_header(
-    config: &Config,
-    value: &str,
-) -> Result<Vec<[u8; 32]>, Error> {
+pub fn parse_signature_header(config: &Config, value: &str) -> Result<Vec<[u8; 32]>, Error> {
     let hv = HeaderValue::from_str(value)
         .map_err(|_| Error::malformed(config.header.as_str(), "not a valid header value"))?;
     collect_signatures(
@@ -374,6 +367,47 @@ pub fn parse_signature_header(
         config.prefix.as_deref(),
         config.prefix_required,
     )
+    .map(|list| list.as_slice().to_vec())
+}
+
+/// Up to [`SigList::CAPACITY`] decoded signatures, without a heap allocation.
+#[derive(Clone, Copy)]
+pub(crate) struct SigList {
+    items: [[u8; 32]; SigList::CAPACITY],
+    len: usize,
+}
+
+impl Default for SigList {
+    fn default() -> Self {
+        SigList {
+            items: [[0; 32]; SigList::CAPACITY],
+            len: 0,
+        }
+    }
+}
+
+impl SigList {
+    pub(crate) const CAPACITY: usize = 16;
+
+    /// Append; false when full.
+    pub(crate) fn push(&mut self, sig: [u8; 32]) -> bool {
+        match self.items.get_mut(self.len) {
+            Some(slot) => {
+                *slot = sig;
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[[u8; 32]] {
+        self.items.get(..self.len).unwrap_or(&[])
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -385,13 +419,29 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     }
 }
 
-/// Decode exactly 64 hex digits (either case) into 32 bytes.
+/// Decode exactly 64 hex digits (either case) into 32 bytes. (The input is the received,
+/// public signature, so a data-dependent decode is fine.)
 pub(crate) fn decode_hex32(s: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    if s.len() != 64 {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    let bytes = s.as_bytes();
+    if bytes.len() != 64 {
         return None;
     }
-    hex::decode_to_slice(s, &mut out).ok()?;
+    let mut out = [0u8; 32];
+    for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        let (hi, lo) = match pair {
+            [hi, lo] => (nibble(*hi)?, nibble(*lo)?),
+            _ => return None,
+        };
+        *o = (hi << 4) | lo;
+    }
     Some(out)
 }
 
@@ -405,20 +455,20 @@ pub(crate) fn match_any(
     if secrets.is_empty() {
         return Err(Error::NoSecrets);
     }
+    let Some((last, others)) = signatures.split_last() else {
+        return Err(Error::NoMatchingSignature);
+    };
     for (index, keyed_mac) in secrets.macs() {
         let mut mac = keyed_mac.clone();
         feed(&mut mac);
-        let last = signatures.len().saturating_sub(1);
-        for (i, sig) in signatures.iter().enumerate() {
-            // verify_slice consumes the state; clone only when another candidate follows.
-            let ok = if i == last {
-                std::mem::replace(&mut mac, keyed_mac.clone()).verify_slice(sig)
-            } else {
-                mac.clone().verify_slice(sig)
-            };
-            if ok.is_ok() {
+        // verify_slice consumes the state: earlier candidates get a copy of it.
+        for sig in others {
+            if mac.clone().verify_slice(sig).is_ok() {
                 return Ok(index);
             }
+        }
+        if mac.verify_slice(last).is_ok() {
+            return Ok(index);
         }
     }
     Err(Error::NoMatchingSignature)
@@ -467,7 +517,11 @@ pub(crate) fn parse_iso8601(s: &str) -> Option<u64> {
     }
     let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
     let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
     {
         return None;
     }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use hmac::{Hmac, Mac};
+use hmac::Hmac;
 use sha2::Sha256;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
@@ -106,12 +106,6 @@ impl From<String> for Secrets {
 
 impl From<&String> for Secrets {
     fn from(s: &String) -> Self {
-        Secrets::single(s)
-    }
-}
-
-impl From<&[u8]> for Secrets {
-    fn from(s: &[u8]) -> Self {
         Secrets::single(s)
     }
 }

@@ -1,9 +1,11 @@
 //! The result of a successful verification.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
 use bytes::Bytes;
+use http::HeaderValue;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
@@ -44,21 +46,50 @@ impl fmt::Display for Scheme {
 /// Where the event type comes from.
 #[derive(Debug, Clone)]
 pub(crate) enum EventSource {
-    /// Taken from a header during verification (or known to be absent).
-    Known(Option<String>),
+    /// A header value, checked to be visible ASCII during verification.
+    Header(HeaderValue),
+    /// The scheme has no event type.
+    None,
     /// The top-level string field of the JSON body with this name, parsed on first use.
-    BodyField(String),
+    BodyField(Cow<'static, str>),
 }
 
 /// Where the idempotency key comes from.
 #[derive(Debug, Clone)]
 pub(crate) enum KeySource {
-    /// A vendor delivery or event id taken from a header.
-    Known(String),
+    /// A vendor delivery or event id header, checked to be visible ASCII.
+    Header(HeaderValue),
     /// SHA-256 of the body, already computed (Healthie checks the digest anyway).
     BodyDigest([u8; 32]),
     /// SHA-256 of the body, computed on first use.
     BodyHash,
+}
+
+impl EventSource {
+    /// The header's value if present and visible ASCII, else the body field.
+    pub(crate) fn header_or(value: Option<&HeaderValue>, field: Option<Cow<'static, str>>) -> Self {
+        match value {
+            Some(v) if v.to_str().is_ok_and(|t| !t.trim().is_empty()) => {
+                EventSource::Header(v.clone())
+            }
+            _ => match field {
+                Some(f) => EventSource::BodyField(f),
+                None => EventSource::None,
+            },
+        }
+    }
+}
+
+impl KeySource {
+    /// The header's value if present, visible ASCII and not blank, else the body hash.
+    pub(crate) fn header_or_hash(value: Option<&HeaderValue>) -> Self {
+        match value {
+            Some(v) if v.to_str().is_ok_and(|t| !t.trim().is_empty()) => {
+                KeySource::Header(v.clone())
+            }
+            _ => KeySource::BodyHash,
+        }
+    }
 }
 
 /// A delivery whose signature checked out: the raw body plus what a receiver needs next.
@@ -71,7 +102,7 @@ pub struct Verified {
     body: Bytes,
     scheme: Scheme,
     secret_index: usize,
-    variant: Option<&'static str>,
+    variant: Option<String>,
     event: EventSource,
     event_cache: OnceLock<Option<String>>,
     key: KeySource,
@@ -98,7 +129,7 @@ impl Verified {
         }
     }
 
-    pub(crate) fn with_variant(mut self, variant: &'static str) -> Self {
+    pub(crate) fn with_variant(mut self, variant: String) -> Self {
         self.variant = Some(variant);
         self
     }
@@ -129,8 +160,8 @@ impl Verified {
     /// For Healthie, a short description of the exact signature-base variant that matched
     /// (for example `space-separated, digest token verbatim`); log it to learn what the
     /// vendor really sends, then lock the mode down.
-    pub fn variant(&self) -> Option<&'static str> {
-        self.variant
+    pub fn variant(&self) -> Option<&str> {
+        self.variant.as_deref()
     }
 
     /// Index (in the order given to [`crate::Secrets`]) of the secret that matched; tells a
@@ -144,7 +175,8 @@ impl Verified {
     /// Heilo and Healthie), parsed on first call; `None` when neither exists.
     pub fn event_type(&self) -> Option<&str> {
         match &self.event {
-            EventSource::Known(e) => e.as_deref(),
+            EventSource::Header(v) => v.to_str().ok().map(str::trim),
+            EventSource::None => None,
             EventSource::BodyField(field) => self
                 .event_cache
                 .get_or_init(|| body_string_field(&self.body, field))
@@ -157,7 +189,7 @@ impl Verified {
     /// the raw body.
     pub fn idempotency_key(&self) -> &str {
         match &self.key {
-            KeySource::Known(k) => k,
+            KeySource::Header(v) => v.to_str().map(str::trim).unwrap_or_default(),
             KeySource::BodyDigest(d) => self.key_cache.get_or_init(|| hex::encode(d)),
             KeySource::BodyHash => self
                 .key_cache

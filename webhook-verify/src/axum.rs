@@ -1,0 +1,156 @@
+//! An axum extractor that reads the body (with a size limit) and verifies it.
+//!
+//! Put a [`WebhookVerifier`] in the router state (or make it `FromRef` of your state)
+//! and take [`VerifiedWebhook`] as the handler's last argument. Rejections are plain
+//! text with a short reason: 400 for a malformed request (missing or unparsable
+//! headers), 401 for a bad signature, digest or timestamp, 413 over the size limit.
+//!
+//! ```
+//! use axum::{routing::post, Router};
+//! use webhook_verify::axum::{VerifiedWebhook, WebhookVerifier};
+//! use webhook_verify::speakr;
+//!
+//! async fn hook(VerifiedWebhook(delivery): VerifiedWebhook) -> &'static str {
+//!     // dedupe on delivery.idempotency_key(), then process delivery.body()
+//!     "ok"
+//! }
+//!
+//! let state = WebhookVerifier::new(speakr::Verifier::new("secret")).body_limit(256 * 1024);
+//! let app: Router = Router::new().route("/hooks/speakr", post(hook)).with_state(state);
+//! ```
+
+use std::sync::Arc;
+
+use axum::body::{Body, HttpBody};
+use axum::extract::{FromRef, FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use bytes::{Bytes, BytesMut};
+
+use crate::{Error, Verified, Verify};
+
+/// Default body limit: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// A shareable verifier plus the body size limit; the extractor's state.
+#[derive(Clone)]
+pub struct WebhookVerifier {
+    verifier: Arc<dyn Verify>,
+    body_limit: usize,
+}
+
+impl std::fmt::Debug for WebhookVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookVerifier")
+            .field("body_limit", &self.body_limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WebhookVerifier {
+    /// Wrap any scheme's verifier, with a 1 MiB body limit.
+    pub fn new(verifier: impl Verify + 'static) -> Self {
+        WebhookVerifier {
+            verifier: Arc::new(verifier),
+            body_limit: DEFAULT_BODY_LIMIT,
+        }
+    }
+
+    /// Reject bodies larger than `limit` bytes with 413 (checked against
+    /// `Content-Length` first, then while reading).
+    pub fn body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    /// The verifier.
+    pub fn verifier(&self) -> &dyn Verify {
+        &*self.verifier
+    }
+}
+
+/// A verified delivery, extracted from the request.
+#[derive(Debug, Clone)]
+pub struct VerifiedWebhook(pub Verified);
+
+/// Why the extractor rejected a request: status plus a short plain-text reason.
+#[derive(Debug)]
+pub struct WebhookRejection {
+    /// The error.
+    pub error: Error,
+}
+
+impl WebhookRejection {
+    /// The status the response carries.
+    pub fn status(&self) -> StatusCode {
+        // `Error::status` uses the same `http` types as axum.
+        self.error.status()
+    }
+}
+
+impl IntoResponse for WebhookRejection {
+    fn into_response(self) -> Response {
+        (self.status(), self.error.to_string()).into_response()
+    }
+}
+
+impl From<Error> for WebhookRejection {
+    fn from(error: Error) -> Self {
+        WebhookRejection { error }
+    }
+}
+
+/// Read at most `limit` bytes of `body`.
+async fn read_limited(mut body: Body, limit: usize) -> Result<Bytes, Error> {
+    let too_large = Error::BodyTooLarge { limit };
+    if body
+        .size_hint()
+        .exact()
+        .or(Some(body.size_hint().lower()))
+        .is_some_and(|n| n > limit as u64)
+    {
+        return Err(too_large);
+    }
+    let mut buf = BytesMut::new();
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let frame = frame.map_err(|_| Error::BodyRead)?;
+        if let Ok(data) = frame.into_data() {
+            if buf.len().saturating_add(data.len()) > limit {
+                return Err(too_large);
+            }
+            buf.extend_from_slice(&data);
+        }
+    }
+    Ok(buf.freeze())
+}
+
+impl<S> FromRequest<S> for VerifiedWebhook
+where
+    S: Send + Sync,
+    WebhookVerifier: FromRef<S>,
+{
+    type Rejection = WebhookRejection;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let verifier = WebhookVerifier::from_ref(state);
+        let (parts, body) = req.into_parts();
+        if let Some(len) = parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            if len > verifier.body_limit as u64 {
+                return Err(Error::BodyTooLarge {
+                    limit: verifier.body_limit,
+                }
+                .into());
+            }
+        }
+        let bytes = read_limited(body, verifier.body_limit).await?;
+        let verified = verifier.verifier.verify_bytes(&parts.headers, bytes)?;
+        Ok(VerifiedWebhook(verified))
+    }
+}

@@ -1,0 +1,350 @@
+//! Heilo (Stripe-style): `heilo-signature: t=<unix seconds>,v1=<hex>[,v1=<hex>…]`.
+//!
+//! Signed bytes are `<t>.<raw body>`, fed to the HMAC in pieces so the body is never
+//! copied. Several `v1` entries may be present (any one may match), unknown keys are
+//! ignored and whitespace around parts is trimmed. Freshness: a timestamp more than
+//! 300 s old or more than 60 s ahead of our clock is rejected (both configurable; the
+//! clock is injectable). Idempotency key: `heilo-event-id` (SHA-256 of the body if the
+//! header is missing); event type:
+//! `heilo-event-type`, else the body's `event_type`.
+//!
+//! The subscription handshake (`webhook.subscription.verify`) is answered with
+//! [`HandshakeResponse`].
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use hmac::Mac;
+use http::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::clock::{skew, Clock, SharedClock};
+use crate::hmac_hex::{decode_hex32, match_any, SigList};
+use crate::secret::{keyed, Secrets};
+use crate::sign::{ascii_value, user_value};
+use crate::verified::{EventSource, KeySource, Scheme, Verified};
+use crate::{Error, Verify};
+
+/// `heilo-signature`.
+pub const SIGNATURE_HEADER: HeaderName = HeaderName::from_static("heilo-signature");
+/// `heilo-event-id` (UUID v5, equals the body's `event_id`).
+pub const EVENT_ID_HEADER: HeaderName = HeaderName::from_static("heilo-event-id");
+/// `heilo-event-type`.
+pub const EVENT_TYPE_HEADER: HeaderName = HeaderName::from_static("heilo-event-type");
+/// The event type of the subscription handshake.
+pub const SUBSCRIPTION_VERIFY: &str = "webhook.subscription.verify";
+/// Default tolerance for timestamps in the past (replays), in seconds.
+pub const DEFAULT_PAST_TOLERANCE: u64 = 300;
+/// Default tolerance for timestamps ahead of our clock (skew), in seconds.
+pub const DEFAULT_FUTURE_TOLERANCE: u64 = 60;
+
+const MAX_HEADER_LEN: usize = 4096;
+
+/// A parsed `heilo-signature` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureHeader {
+    /// The `t` value, Unix seconds.
+    pub timestamp: u64,
+    /// Every `v1` signature, decoded.
+    pub signatures: Vec<[u8; 32]>,
+}
+
+/// Parse a `heilo-signature` value.
+///
+/// Rules: parts are separated by `,` and trimmed; each part is `key=value` (split at the
+/// first `=`, both sides trimmed); exactly one `t`, all ASCII digits; at least one `v1`
+/// (at most 16), each 64 hex digits; other keys and empty parts are ignored. Everything
+/// else (an empty header, `v1=`, `t=`, `t=abc`, a repeated `t`, a bare `v1`) is
+/// [`Error::MalformedHeader`].
+pub fn parse_signature_header(value: &str) -> Result<SignatureHeader, Error> {
+    let (timestamp, list) = parse_into(value)?;
+    Ok(SignatureHeader {
+        timestamp,
+        signatures: list.as_slice().to_vec(),
+    })
+}
+
+/// The allocation-free core of [`parse_signature_header`].
+fn parse_into(value: &str) -> Result<(u64, SigList), Error> {
+    let name = "heilo-signature";
+    let bad = |reason| Error::malformed(name, reason);
+    if value.len() > MAX_HEADER_LEN {
+        return Err(bad("too long"));
+    }
+    if value.trim().is_empty() {
+        return Err(bad("empty"));
+    }
+    let mut timestamp = None;
+    let mut signatures = SigList::default();
+    for part in value.split(',') {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let (key, val) = match part.split_once('=') {
+            Some((k, v)) => (k.trim(), v.trim()),
+            None => (part, ""),
+        };
+        match key {
+            "t" => {
+                if timestamp.is_some() {
+                    return Err(bad("duplicate t"));
+                }
+                if val.is_empty() || val.len() > 20 || !val.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(bad("t is not a Unix timestamp"));
+                }
+                timestamp = Some(val.parse::<u64>().map_err(|_| bad("t is out of range"))?);
+            }
+            "v1" => {
+                if val.is_empty() {
+                    return Err(bad("empty v1"));
+                }
+                let sig = decode_hex32(val).ok_or_else(|| bad("v1 is not 64 hex digits"))?;
+                if !signatures.push(sig) {
+                    return Err(bad("too many v1 entries"));
+                }
+            }
+            _ => {}
+        }
+    }
+    let timestamp = timestamp.ok_or_else(|| bad("missing t"))?;
+    if signatures.is_empty() {
+        return Err(bad("missing v1"));
+    }
+    Ok((timestamp, signatures))
+}
+
+/// Decimal digits of `n` in a stack buffer (no allocation on the verify path).
+pub(crate) struct Decimal {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Decimal {
+    pub(crate) fn new(mut n: u64) -> Self {
+        let mut buf = [b'0'; 20];
+        let mut start = buf.len();
+        loop {
+            start -= 1;
+            if let Some(slot) = buf.get_mut(start) {
+                *slot = b'0' + (n % 10) as u8;
+            }
+            n /= 10;
+            if n == 0 || start == 0 {
+                break;
+            }
+        }
+        Decimal { buf, start }
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or(&[])
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).unwrap_or("0")
+    }
+}
+
+/// Verifies Heilo deliveries against one or more signing secrets.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    secrets: Secrets,
+    past: u64,
+    future: u64,
+    clock: SharedClock,
+}
+
+impl Verifier {
+    /// A verifier accepting any of `secrets`, with the default tolerances (300 s past,
+    /// 60 s future) and the system clock.
+    pub fn new(secrets: impl Into<Secrets>) -> Self {
+        Verifier {
+            secrets: secrets.into(),
+            past: DEFAULT_PAST_TOLERANCE,
+            future: DEFAULT_FUTURE_TOLERANCE,
+            clock: SharedClock::system(),
+        }
+    }
+
+    /// Accept timestamps up to `past` old and up to `future` ahead (whole seconds; the
+    /// boundary itself passes).
+    pub fn with_tolerance(mut self, past: Duration, future: Duration) -> Self {
+        self.past = past.as_secs();
+        self.future = future.as_secs();
+        self
+    }
+
+    /// Use `clock` instead of the system clock (tests, or a trusted time source).
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = SharedClock(Arc::new(clock));
+        self
+    }
+
+    /// Verify the raw body.
+    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
+        let meta = self.check(headers, body)?;
+        Ok(meta.into_verified(Bytes::copy_from_slice(body)))
+    }
+
+    /// Like [`Verifier::verify`] without copying the body.
+    pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
+        let meta = self.check(headers, &body)?;
+        Ok(meta.into_verified(body))
+    }
+
+    fn check(&self, headers: &HeaderMap, body: &[u8]) -> Result<Meta, Error> {
+        if self.secrets.is_empty() {
+            return Err(Error::NoSecrets);
+        }
+        let mut values = headers.get_all(&SIGNATURE_HEADER).iter();
+        let value = values
+            .next()
+            .ok_or_else(|| Error::missing(SIGNATURE_HEADER.as_str()))?;
+        if values.next().is_some() {
+            return Err(Error::malformed(
+                SIGNATURE_HEADER.as_str(),
+                "header sent more than once",
+            ));
+        }
+        let text = value
+            .to_str()
+            .map_err(|_| Error::malformed(SIGNATURE_HEADER.as_str(), "not visible ASCII"))?;
+        let (t, signatures) = parse_into(text)?;
+        let key = KeySource::header_or_hash(headers.get(&EVENT_ID_HEADER));
+
+        let now = self.clock.now();
+        if now.saturating_sub(t) > self.past || t.saturating_sub(now) > self.future {
+            return Err(Error::TimestampOutsideTolerance {
+                skew_seconds: skew(t, now),
+            });
+        }
+        let t_text = Decimal::new(t);
+        let index = match_any(&self.secrets, signatures.as_slice(), |mac| {
+            mac.update(t_text.as_bytes());
+            mac.update(b".");
+            mac.update(body);
+        })?;
+        let event = EventSource::header_or(
+            headers.get(&EVENT_TYPE_HEADER),
+            Some(Cow::Borrowed("event_type")),
+        );
+        Ok(Meta { index, event, key })
+    }
+}
+
+struct Meta {
+    index: usize,
+    event: EventSource,
+    key: KeySource,
+}
+
+impl Meta {
+    fn into_verified(self, body: Bytes) -> Verified {
+        Verified::new(body, Scheme::Heilo, self.index, self.event, self.key)
+    }
+}
+
+impl Verify for Verifier {
+    fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
+        Verifier::verify_bytes(self, headers, body)
+    }
+
+    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
+        Verifier::verify(self, headers, body)
+    }
+}
+
+/// The hex signature of `<timestamp>.<body>`.
+pub fn signature(secret: impl AsRef<[u8]>, timestamp: u64, body: &[u8]) -> String {
+    let mut mac = keyed(secret.as_ref());
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// The `heilo-signature: t=<timestamp>,v1=<hex>` header for `body`.
+pub fn sign(
+    secret: impl AsRef<[u8]>,
+    timestamp: u64,
+    body: &[u8],
+) -> Vec<(HeaderName, HeaderValue)> {
+    let value = format!("t={timestamp},v1={}", signature(secret, timestamp, body));
+    vec![(SIGNATURE_HEADER, ascii_value(&value))]
+}
+
+/// Every header of a Heilo delivery: signature, `heilo-event-id` and `heilo-event-type`.
+/// Fails only when one of the given strings cannot be a header value.
+pub fn sign_event(
+    secret: impl AsRef<[u8]>,
+    timestamp: u64,
+    event_id: &str,
+    event_type: &str,
+    body: &[u8],
+) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
+    let mut headers = sign(secret, timestamp, body);
+    headers.push((EVENT_ID_HEADER, user_value(&EVENT_ID_HEADER, event_id)?));
+    headers.push((
+        EVENT_TYPE_HEADER,
+        user_value(&EVENT_TYPE_HEADER, event_type)?,
+    ));
+    Ok(headers)
+}
+
+/// The answer to Heilo's `webhook.subscription.verify` handshake.
+///
+/// In permissive mode any 2xx activates the subscription; in strict mode the response
+/// must be 2xx with the JSON body `{"challenge":"<echo>"}`. [`HandshakeResponse::body`]
+/// produces that body (or `{}` when the request had no challenge), so answering with it
+/// satisfies both modes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandshakeResponse {
+    challenge: Option<serde_json::Value>,
+}
+
+impl HandshakeResponse {
+    /// `Some` when the verified delivery is a `webhook.subscription.verify` event. The
+    /// challenge is read from the body's top-level `challenge` field, else from
+    /// `data.challenge`.
+    pub fn from_verified(verified: &Verified) -> Result<Option<Self>, Error> {
+        if verified.event_type() != Some(SUBSCRIPTION_VERIFY) {
+            return Ok(None);
+        }
+        let body: serde_json::Value = verified.json()?;
+        let challenge = body
+            .get("challenge")
+            .or_else(|| body.get("data").and_then(|d| d.get("challenge")))
+            .cloned();
+        Ok(Some(HandshakeResponse { challenge }))
+    }
+
+    /// The challenge as received, if any.
+    pub fn challenge(&self) -> Option<&serde_json::Value> {
+        self.challenge.as_ref()
+    }
+
+    /// The response body: `{"challenge":<echo>}`, or `{}` without a challenge.
+    pub fn body(&self) -> String {
+        match &self.challenge {
+            Some(c) => serde_json::json!({ "challenge": c }).to_string(),
+            None => "{}".to_owned(),
+        }
+    }
+
+    /// The content type to answer with.
+    pub const CONTENT_TYPE: &'static str = "application/json";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Decimal;
+
+    #[test]
+    fn decimal_matches_to_string() {
+        for n in [0u64, 1, 9, 10, 99, 1_717_423_396, u64::MAX] {
+            assert_eq!(Decimal::new(n).as_str(), n.to_string());
+        }
+    }
+}
