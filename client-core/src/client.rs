@@ -330,3 +330,44 @@ impl ClientBuilder {
         })
     }
 }
+
+type ConfigureFn = Box<dyn FnOnce(ClientBuilder) -> ClientBuilder + Send>;
+
+/// A caller's adjustments to a vendor client's transport (timeouts, retry policy and budget,
+/// rate limiter, HTTP client, …), collected by the vendor's builder and applied after the
+/// vendor's defaults, so that they override them. Vendor builders expose it as one
+/// `configure(|core| core.timeout(..))` method instead of repeating every transport setting.
+#[derive(Default)]
+pub struct Configure(Option<ConfigureFn>);
+
+impl Configure {
+    /// Add an adjustment, applied after those added before it.
+    pub fn then(
+        self,
+        adjust: impl FnOnce(ClientBuilder) -> ClientBuilder + Send + 'static,
+    ) -> Configure {
+        let earlier = self.0;
+        Configure(Some(Box::new(move |builder| match earlier {
+            Some(earlier) => adjust(earlier(builder)),
+            None => adjust(builder),
+        })))
+    }
+
+    /// Apply every adjustment to `builder`.
+    pub fn apply(self, builder: ClientBuilder) -> ClientBuilder {
+        match self.0 {
+            Some(adjust) => adjust(builder),
+            None => builder,
+        }
+    }
+}
+
+impl fmt::Debug for Configure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Configure(<adjustments>)"
+        } else {
+            "Configure(none)"
+        })
+    }
+}

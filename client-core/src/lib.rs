@@ -46,7 +46,9 @@ mod response;
 mod retry;
 
 pub use auth::Auth;
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT};
+pub use client::{
+    Client, ClientBuilder, Configure, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT,
+};
 pub use error::{
     Error, ErrorDecoder, ErrorKind, ErrorResponse, GenericErrorDecoder, Result, VendorError,
     BODY_SNIPPET_LIMIT,

@@ -2,10 +2,9 @@
 //! forms Speakr accepts, retries and the documented per-route-class rate limits.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use client_core::{
-    Auth, Client, Error, ErrorKind, GcraLimiter, Quota, RateLimiter, RetryBudget, RetryPolicy,
+    Auth, Client, ClientBuilder, Configure, Error, ErrorKind, GcraLimiter, Quota, RateLimiter,
     Unlimited,
 };
 
@@ -216,11 +215,7 @@ impl SpeakrClient {
 pub struct SpeakrClientBuilder {
     base_url: String,
     token: Option<(String, TokenPlacement)>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    retry: Option<RetryPolicy>,
-    budget: Option<RetryBudget>,
-    limiter: Option<Arc<dyn RateLimiter>>,
+    configure: Configure,
     limits: RateLimits,
 }
 
@@ -229,11 +224,7 @@ impl SpeakrClientBuilder {
         SpeakrClientBuilder {
             base_url: base_url.to_owned(),
             token: None,
-            timeout: None,
-            connect_timeout: None,
-            retry: None,
-            budget: None,
-            limiter: None,
+            configure: Configure::default(),
             limits: RateLimits::documented(),
         }
     }
@@ -249,29 +240,16 @@ impl SpeakrClientBuilder {
         self
     }
 
-    /// Time allowed for a whole request (default 30 s; uploads have their own, see
-    /// [`crate::recordings::UploadRecording::timeout`]).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Time allowed to open a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// The retry policy (default: 3 attempts with full-jitter backoff). Speakr's 429 carries no
-    /// `Retry-After`, so the backoff decides the wait.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// The retry budget (share one between clients to bound their retries together).
-    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
-        self.budget = Some(budget);
+    /// Adjust the transport: timeouts, retry policy and budget, rate limiter, HTTP client (see
+    /// [`client_core::ClientBuilder`]). Applied after Speakr's defaults, so it overrides them;
+    /// a limiter set here replaces the one built from [`RateLimits`] (it is asked with the
+    /// classes `stats`, `get`, `modify`, `processing` and `batch`). Speakr's 429 carries no
+    /// `Retry-After`, so the retry policy's backoff decides the wait.
+    pub fn configure(
+        mut self,
+        adjust: impl FnOnce(ClientBuilder) -> ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure = self.configure.then(adjust);
         self
     }
 
@@ -286,14 +264,6 @@ impl SpeakrClientBuilder {
         self.rate_limits(RateLimits::off())
     }
 
-    /// Use this limiter instead of one built from [`RateLimits`] (share one between clients
-    /// that use the same token). It is asked with the classes `stats`, `get`, `modify`,
-    /// `processing` and `batch`.
-    pub fn rate_limiter(mut self, limiter: Arc<dyn RateLimiter>) -> Self {
-        self.limiter = Some(limiter);
-        self
-    }
-
     /// Build the client. Fails with `Config` on a bad base URL or a token that cannot be sent.
     pub fn build(self) -> Result<SpeakrClient, Error> {
         let api = api_base(&self.base_url)?;
@@ -303,27 +273,15 @@ impl SpeakrClientBuilder {
             Some((token, TokenPlacement::Header)) => Auth::header("X-API-Token", token)?,
             Some((token, TokenPlacement::Query)) => Auth::query("token", token),
         };
-        let mut builder = Client::builder(api)
+        let builder = Client::builder(api)
             .auth(auth)
             .vendor("speakr")
             .user_agent(concat!("speakr-client/", env!("CARGO_PKG_VERSION")))
             .error_decoder(Arc::new(SpeakrErrorDecoder))
             .follow_redirects(false)
-            .rate_limiter(self.limiter.unwrap_or_else(|| self.limits.limiter()));
-        if let Some(t) = self.timeout {
-            builder = builder.timeout(t);
-        }
-        if let Some(t) = self.connect_timeout {
-            builder = builder.connect_timeout(t);
-        }
-        if let Some(r) = self.retry {
-            builder = builder.retry_policy(r);
-        }
-        if let Some(b) = self.budget {
-            builder = builder.retry_budget(b);
-        }
+            .rate_limiter(self.limits.limiter());
         Ok(SpeakrClient {
-            core: builder.build()?,
+            core: self.configure.apply(builder).build()?,
         })
     }
 }

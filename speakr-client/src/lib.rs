@@ -66,7 +66,7 @@
 //! # fn run() -> Result<(), speakr_client::Error> {
 //! let speakr = SpeakrClient::builder("https://speakr.example.com")
 //!     .token_in("YOUR_TOKEN", TokenPlacement::Header) // X-API-Token
-//!     .timeout(Duration::from_secs(60))
+//!     .configure(|core| core.timeout(Duration::from_secs(60)))
 //!     .rate_limits(RateLimits::off())
 //!     .build()?;
 //! # let _ = speakr; Ok(()) }

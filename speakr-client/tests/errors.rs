@@ -426,7 +426,10 @@ async fn requests_pay_into_the_documented_classes() {
     let classes = Arc::new(Classes::default());
     let speakr = speakr_client::SpeakrClient::builder(server.uri())
         .token("test-token")
-        .rate_limiter(classes.clone())
+        .configure({
+            let classes = classes.clone();
+            move |core| core.rate_limiter(classes)
+        })
         .build()
         .unwrap();
     speakr.stats().send().await.unwrap();

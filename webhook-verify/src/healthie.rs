@@ -583,6 +583,15 @@ impl SfParser<'_> {
         self.i += 1;
         let mut out = String::new();
         loop {
+            // Copy the run of plain characters in one go.
+            let start = self.i;
+            while self
+                .peek()
+                .is_some_and(|c| (0x20..0x7f).contains(&c) && c != b'"' && c != b'\\')
+            {
+                self.i += 1;
+            }
+            out.push_str(self.slice(start, self.i));
             match self.peek() {
                 None => return Err("unterminated string"),
                 Some(b'"') => {
@@ -599,10 +608,6 @@ impl SfParser<'_> {
                         _ => return Err("invalid escape in string"),
                     }
                 }
-                Some(c) if (0x20..0x7f).contains(&c) => {
-                    out.push(char::from(c));
-                    self.i += 1;
-                }
                 Some(_) => return Err("invalid character in string"),
             }
         }
@@ -612,6 +617,11 @@ impl SfParser<'_> {
 /// Append `text` as an RFC 8941 sf-string (quoted, `"` and `\\` escaped).
 fn push_sf_string(out: &mut String, text: &str) {
     out.push('"');
+    if !text.contains(['"', '\\']) {
+        out.push_str(text);
+        out.push('"');
+        return;
+    }
     for ch in text.chars() {
         if ch == '"' || ch == '\\' {
             out.push('\\');
@@ -850,7 +860,7 @@ impl Verifier {
                     while let Some((variant, base)) = self.legacy_candidate(&req, i) {
                         out.push(SignatureBase {
                             dialect: Dialect::Legacy,
-                            variant: variant.describe(),
+                            variant: variant.describe().to_owned(),
                             label: None,
                             base,
                         });
@@ -862,7 +872,7 @@ impl Verifier {
                     while let Some((variant, base)) = self.guide_candidate(&req, i) {
                         out.push(SignatureBase {
                             dialect: Dialect::Guide,
-                            variant: variant.describe(),
+                            variant: variant.describe().to_owned(),
                             label: None,
                             base,
                         });
@@ -890,7 +900,8 @@ impl Verifier {
                                 variant: Variant::Rfc {
                                     canonical: is_canonical,
                                 }
-                                .describe(),
+                                .describe()
+                                .to_owned(),
                                 label: Some(input.label.clone()),
                                 base: with_params(&lines, params),
                             });
@@ -1115,16 +1126,16 @@ impl Verifier {
     /// the two characters `\n`) × digest token (verbatim, ':' toggled) × content type
     /// (literal `application/json`, the header value when it differs).
     fn legacy_candidate(&self, req: &Request<'_>, i: usize) -> Option<(Variant, String)> {
-        let digest_full = req.header("content-digest")?;
+        let digest_full = req.header(&CONTENT_DIGEST)?;
         let token = digest_full.split_once('=').map(|(_, t)| t).unwrap_or("");
         let header_ct = req
-            .header("content-type")
+            .header(&http::header::CONTENT_TYPE)
             .filter(|ct| *ct != "application/json");
         let cts: usize = if header_ct.is_some() { 2 } else { 1 };
         let per_sep = 2 * cts;
         let sep = i / per_sep;
         let rest = i % per_sep;
-        let (sep_text, _) = *LEGACY_SEPARATORS.get(sep)?;
+        let sep_text = *LEGACY_SEPARATORS.get(sep)?;
         let toggled = rest / cts == 1;
         let use_header_ct = rest % cts == 1;
         let token: Cow<'_, str> = if toggled {
@@ -1171,11 +1182,15 @@ impl Verifier {
         let forms = if self.query.is_empty() { 1 } else { 2 };
         let sep = i / forms;
         let doubled = i % forms == 1;
-        let (sep_text, _) = *GUIDE_SEPARATORS.get(sep)?;
-        let digest = req.header("content-digest")?;
-        let ct = req.header("content-type").unwrap_or("application/json");
+        let sep_text = *GUIDE_SEPARATORS.get(sep)?;
+        let digest = req.header(&CONTENT_DIGEST)?;
+        let ct = req
+            .header(&http::header::CONTENT_TYPE)
+            .unwrap_or("application/json");
         let len_owned = Decimal::new(req.body_len as u64);
-        let len = req.header("content-length").unwrap_or(len_owned.as_str());
+        let len = req
+            .header(&http::header::CONTENT_LENGTH)
+            .unwrap_or(len_owned.as_str());
         let q = if doubled { "??" } else { "?" };
         let lines = [
             ("\"@method\": ", self.method.as_str()),
@@ -1280,8 +1295,8 @@ fn with_params(lines: &str, params: &str) -> String {
     base
 }
 
-const LEGACY_SEPARATORS: [(&str, &str); 3] = [(" ", "space"), ("\n", "LF"), ("\\n", "literal \\n")];
-const GUIDE_SEPARATORS: [(&str, &str); 2] = [("\n", "LF"), ("\\n", "literal \\n")];
+const LEGACY_SEPARATORS: [&str; 3] = [" ", "\n", "\\n"];
+const GUIDE_SEPARATORS: [&str; 2] = ["\n", "\\n"];
 
 /// Which candidate base of a dialect matched; described in words only on success.
 #[derive(Debug, Clone, Copy)]
@@ -1300,40 +1315,45 @@ enum Variant {
     },
 }
 
+const LEGACY_VARIANTS: [&str; 12] = [
+    "space-separated, digest token verbatim, content type literal",
+    "space-separated, digest token verbatim, content type from the header",
+    "space-separated, digest token with ':' toggled, content type literal",
+    "space-separated, digest token with ':' toggled, content type from the header",
+    "LF-separated, digest token verbatim, content type literal",
+    "LF-separated, digest token verbatim, content type from the header",
+    "LF-separated, digest token with ':' toggled, content type literal",
+    "LF-separated, digest token with ':' toggled, content type from the header",
+    "literal \\n-separated, digest token verbatim, content type literal",
+    "literal \\n-separated, digest token verbatim, content type from the header",
+    "literal \\n-separated, digest token with ':' toggled, content type literal",
+    "literal \\n-separated, digest token with ':' toggled, content type from the header",
+];
+
+const GUIDE_VARIANTS: [&str; 4] = [
+    "LF-joined lines",
+    "LF-joined lines, doubled '?' before the query",
+    "literal \\n-joined lines",
+    "literal \\n-joined lines, doubled '?' before the query",
+];
+
 impl Variant {
-    fn describe(self) -> String {
+    fn describe(self) -> &'static str {
         match self {
             Variant::Legacy {
                 sep,
                 toggled,
                 header_ct,
-            } => format!(
-                "{}-separated, digest token {}, content type {}",
-                LEGACY_SEPARATORS.get(sep).map_or("?", |s| s.1),
-                if toggled {
-                    "with ':' toggled"
-                } else {
-                    "verbatim"
-                },
-                if header_ct {
-                    "from the header"
-                } else {
-                    "literal"
-                },
-            ),
-            Variant::Guide { sep, doubled } => format!(
-                "{}-joined lines{}",
-                GUIDE_SEPARATORS.get(sep).map_or("?", |s| s.1),
-                if doubled {
-                    ", doubled '?' before the query"
-                } else {
-                    ""
-                }
-            ),
-            Variant::Rfc { canonical: false } => "received @signature-params text".to_owned(),
-            Variant::Rfc { canonical: true } => {
-                "canonical @signature-params serialisation".to_owned()
-            }
+            } => LEGACY_VARIANTS
+                .get(sep * 4 + usize::from(toggled) * 2 + usize::from(header_ct))
+                .copied()
+                .unwrap_or("legacy"),
+            Variant::Guide { sep, doubled } => GUIDE_VARIANTS
+                .get(sep * 2 + usize::from(doubled))
+                .copied()
+                .unwrap_or("guide"),
+            Variant::Rfc { canonical: false } => "received @signature-params text",
+            Variant::Rfc { canonical: true } => "canonical @signature-params serialisation",
         }
     }
 }
@@ -1345,7 +1365,7 @@ struct Request<'a> {
 
 impl<'a> Request<'a> {
     /// First value of a header, trimmed, if it is visible ASCII.
-    fn header(&self, name: &str) -> Option<&'a str> {
+    fn header(&self, name: &HeaderName) -> Option<&'a str> {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())

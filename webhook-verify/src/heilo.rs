@@ -20,7 +20,7 @@ use hmac::Mac;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::clock::{skew, Clock, SharedClock};
-use crate::hmac_hex::{decode_hex32, match_any, SigList};
+use crate::hmac_hex::{decode_hex32_bytes, match_any, SigList};
 use crate::secret::{keyed, Secrets};
 use crate::sign::{ascii_value, user_value};
 use crate::verified::{EventSource, KeySource, Scheme, Verified};
@@ -54,7 +54,7 @@ pub struct SignatureHeader {
 ///
 /// Rules: parts are separated by `,` and trimmed; each part is `key=value` (split at the
 /// first `=`, both sides trimmed); exactly one `t`, all ASCII digits; at least one `v1`
-/// (at most 16), each 64 hex digits; other keys and empty parts are ignored. Everything
+/// (at most 4), each 64 hex digits; other keys and empty parts are ignored. Everything
 /// else (an empty header, `v1=`, `t=`, `t=abc`, a repeated `t`, a bare `v1`) is
 /// [`Error::MalformedHeader`].
 pub fn parse_signature_header(value: &str) -> Result<SignatureHeader, Error> {
@@ -65,42 +65,56 @@ pub fn parse_signature_header(value: &str) -> Result<SignatureHeader, Error> {
     })
 }
 
-/// The allocation-free core of [`parse_signature_header`].
+/// The allocation-free core of [`parse_signature_header`], scanning bytes.
 fn parse_into(value: &str) -> Result<(u64, SigList), Error> {
     let name = "heilo-signature";
     let bad = |reason| Error::malformed(name, reason);
-    if value.len() > MAX_HEADER_LEN {
+    let bytes = value.as_bytes();
+    if bytes.len() > MAX_HEADER_LEN {
         return Err(bad("too long"));
     }
-    if value.trim().is_empty() {
+    if bytes.trim_ascii().is_empty() {
         return Err(bad("empty"));
     }
     let mut timestamp = None;
     let mut signatures = SigList::default();
-    for part in value.split(',') {
-        let part = part.trim();
+    for part in bytes.split(|&b| b == b',') {
+        let part = part.trim_ascii();
         if part.is_empty() {
             continue;
         }
-        let (key, val) = match part.split_once('=') {
-            Some((k, v)) => (k.trim(), v.trim()),
-            None => (part, ""),
+        let (key, val) = match part.iter().position(|&b| b == b'=') {
+            Some(eq) => (
+                part.get(..eq).unwrap_or_default().trim_ascii(),
+                part.get(eq + 1..).unwrap_or_default().trim_ascii(),
+            ),
+            None => (part, &[][..]),
         };
         match key {
-            "t" => {
+            b"t" => {
                 if timestamp.is_some() {
                     return Err(bad("duplicate t"));
                 }
-                if val.is_empty() || val.len() > 20 || !val.bytes().all(|b| b.is_ascii_digit()) {
+                if val.is_empty() {
                     return Err(bad("t is not a Unix timestamp"));
                 }
-                timestamp = Some(val.parse::<u64>().map_err(|_| bad("t is out of range"))?);
+                let mut t: u64 = 0;
+                for &d in val {
+                    if !d.is_ascii_digit() {
+                        return Err(bad("t is not a Unix timestamp"));
+                    }
+                    t = t
+                        .checked_mul(10)
+                        .and_then(|t| t.checked_add(u64::from(d - b'0')))
+                        .ok_or_else(|| bad("t is out of range"))?;
+                }
+                timestamp = Some(t);
             }
-            "v1" => {
+            b"v1" => {
                 if val.is_empty() {
                     return Err(bad("empty v1"));
                 }
-                let sig = decode_hex32(val).ok_or_else(|| bad("v1 is not 64 hex digits"))?;
+                let sig = decode_hex32_bytes(val).ok_or_else(|| bad("v1 is not 64 hex digits"))?;
                 if !signatures.push(sig) {
                     return Err(bad("too many v1 entries"));
                 }

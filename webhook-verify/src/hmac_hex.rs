@@ -300,7 +300,7 @@ pub(crate) fn header_text<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Resu
 }
 
 /// Every signature in the header (several header lines and comma-separated values are
-/// accepted), decoded to 32 bytes.
+/// accepted, at most 4 in all), decoded to 32 bytes.
 fn collect_signatures<'a>(
     values: impl Iterator<Item = &'a HeaderValue>,
     name: &str,
@@ -387,7 +387,7 @@ impl Default for SigList {
 }
 
 impl SigList {
-    pub(crate) const CAPACITY: usize = 16;
+    pub(crate) const CAPACITY: usize = 4;
 
     /// Append; false when full.
     pub(crate) fn push(&mut self, sig: [u8; 32]) -> bool {
@@ -422,28 +422,42 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// Decode exactly 64 hex digits (either case) into 32 bytes. (The input is the received,
 /// public signature, so a data-dependent decode is fine.)
 pub(crate) fn decode_hex32(s: &str) -> Option<[u8; 32]> {
-    fn nibble(c: u8) -> Option<u8> {
-        match c {
-            b'0'..=b'9' => Some(c - b'0'),
-            b'a'..=b'f' => Some(c - b'a' + 10),
-            b'A'..=b'F' => Some(c - b'A' + 10),
-            _ => None,
-        }
-    }
-    let bytes = s.as_bytes();
+    decode_hex32_bytes(s.as_bytes())
+}
+
+/// [`decode_hex32`] on bytes.
+pub(crate) fn decode_hex32_bytes(bytes: &[u8]) -> Option<[u8; 32]> {
     if bytes.len() != 64 {
         return None;
     }
     let mut out = [0u8; 32];
+    let mut invalid = 0u8;
     for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        let (hi, lo) = match pair {
-            [hi, lo] => (nibble(*hi)?, nibble(*lo)?),
-            _ => return None,
-        };
-        *o = (hi << 4) | lo;
+        if let [hi, lo] = pair {
+            let (hi, lo) = (HEX_VALUES[usize::from(*hi)], HEX_VALUES[usize::from(*lo)]);
+            invalid |= (hi | lo) & 0xf0;
+            *o = (hi << 4) | (lo & 0x0f);
+        }
     }
-    Some(out)
+    (invalid == 0).then_some(out)
 }
+
+/// Value of each byte as a hex digit, 0xff for a non-digit.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut c = 0;
+    while c < 10 {
+        table[b'0' as usize + c] = c as u8;
+        c += 1;
+    }
+    let mut c = 0;
+    while c < 6 {
+        table[b'a' as usize + c] = 10 + c as u8;
+        table[b'A' as usize + c] = 10 + c as u8;
+        c += 1;
+    }
+    table
+};
 
 /// Run `feed` on a fresh keyed HMAC per secret and compare the result with every
 /// candidate signature in constant time; the index of the first matching secret.

@@ -102,7 +102,7 @@ pub struct Verified {
     body: Bytes,
     scheme: Scheme,
     secret_index: usize,
-    variant: Option<String>,
+    variant: Option<&'static str>,
     event: EventSource,
     event_cache: OnceLock<Option<String>>,
     key: KeySource,
@@ -129,7 +129,7 @@ impl Verified {
         }
     }
 
-    pub(crate) fn with_variant(mut self, variant: String) -> Self {
+    pub(crate) fn with_variant(mut self, variant: &'static str) -> Self {
         self.variant = Some(variant);
         self
     }
@@ -160,8 +160,8 @@ impl Verified {
     /// For Healthie, a short description of the exact signature-base variant that matched
     /// (for example `space-separated, digest token verbatim`); log it to learn what the
     /// vendor really sends, then lock the mode down.
-    pub fn variant(&self) -> Option<&str> {
-        self.variant.as_deref()
+    pub fn variant(&self) -> Option<&'static str> {
+        self.variant
     }
 
     /// Index (in the order given to [`crate::Secrets`]) of the secret that matched; tells a

@@ -34,7 +34,7 @@ pub fn client_with(
     SpeakrClient::builder(server.uri())
         .token_in(TOKEN, placement)
         .rate_limits(RateLimits::off())
-        .retry_policy(retry)
+        .configure(move |core| core.retry_policy(retry))
         .build()
         .unwrap()
 }

@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
         Some((s, r)) => (*s as usize, r),
         None => return,
     };
-    let cut = if rest.is_empty() { 0 } else { split % (rest.len() + 1) };
+    let cut = if rest.is_empty() {
+        0
+    } else {
+        split % (rest.len() + 1)
+    };
     let (header, body) = rest.split_at(cut);
     let text = String::from_utf8_lossy(header);
 
