@@ -38,6 +38,7 @@ mod auth;
 mod client;
 pub mod clock;
 mod error;
+mod model;
 mod multipart;
 mod pagination;
 mod rate_limit;
@@ -53,6 +54,7 @@ pub use error::{
     Error, ErrorDecoder, ErrorKind, ErrorResponse, GenericErrorDecoder, Result, VendorError,
     BODY_SNIPPET_LIMIT,
 };
+pub use model::{Patch, Timestamp};
 pub use multipart::Multipart;
 pub use pagination::{Page, PageRequest, PageStream, Paginator, Strategy};
 pub use rate_limit::{GcraLimiter, GcraLimiterBuilder, Quota, RateLimiter, Unlimited};
@@ -66,3 +68,14 @@ pub use retry::{
 pub use bytes::Bytes;
 pub use http::{HeaderMap, Method, StatusCode};
 pub use url::Url;
+
+/// Re-exports for the code that [`open_enum!`] generates in other crates. Not public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+
+    /// The identity normalization of [`open_enum!`](crate::open_enum).
+    pub fn unchanged(s: &str) -> &str {
+        s
+    }
+}

@@ -7,6 +7,8 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, HeaderName};
 
+use crate::model::Timestamp;
+
 /// How a vendor's reset header expresses the moment the quota refills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResetFormat {
@@ -14,7 +16,10 @@ pub enum ResetFormat {
     DeltaSeconds,
     /// A Unix timestamp in seconds (`X-RateLimit-Reset: 1767225600`).
     UnixSeconds,
-    /// Either: values above one billion are read as Unix time, smaller ones as seconds from now.
+    /// An ISO-8601 date-time (`X-RateLimit-Reset: 2026-06-03T13:00:00Z`).
+    Iso8601,
+    /// Any of them: numbers above one billion are read as Unix time, smaller ones as seconds
+    /// from now, and anything else as an ISO-8601 date-time.
     Auto,
 }
 
@@ -105,18 +110,21 @@ pub fn parse_retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duratio
 
 /// Read a reset header value in the given format.
 pub fn parse_reset(value: &str, format: ResetFormat, now: SystemTime) -> Option<Duration> {
-    let number = value
-        .parse::<f64>()
-        .ok()
-        .filter(|n| n.is_finite() && *n >= 0.0)?;
+    let until = |at: SystemTime| at.duration_since(now).unwrap_or(Duration::ZERO);
+    let number = value.parse::<f64>().ok();
+    if format == ResetFormat::Iso8601 || (format == ResetFormat::Auto && number.is_none()) {
+        return Timestamp::from(value).to_system_time().map(until);
+    }
+    let number = number.filter(|n| n.is_finite() && *n >= 0.0)?;
     let as_unix = match format {
         ResetFormat::DeltaSeconds => false,
         ResetFormat::UnixSeconds => true,
-        ResetFormat::Auto => number > 1e9,
+        ResetFormat::Auto | ResetFormat::Iso8601 => number > 1e9,
     };
     if as_unix {
-        let at = SystemTime::UNIX_EPOCH + Duration::from_secs_f64(number);
-        Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+        Some(until(
+            SystemTime::UNIX_EPOCH + Duration::from_secs_f64(number),
+        ))
     } else {
         Some(Duration::from_secs_f64(number.min(1e9)))
     }
@@ -234,6 +242,12 @@ mod tests {
             Some(Duration::from_secs(45))
         );
         assert_eq!(parse_reset("-3", ResetFormat::Auto, now), None);
+        let at = crate::Timestamp::from_system_time(now + Duration::from_secs(90));
+        assert_eq!(
+            parse_reset(at.as_str(), ResetFormat::Auto, now),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(parse_reset("soon", ResetFormat::Auto, now), None);
     }
 
     #[test]

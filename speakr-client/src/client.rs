@@ -211,12 +211,25 @@ impl SpeakrClient {
 }
 
 /// Configures a [`SpeakrClient`].
-#[derive(Debug)]
 pub struct SpeakrClientBuilder {
     base_url: String,
     token: Option<(String, TokenPlacement)>,
     configure: Configure,
     limits: RateLimits,
+}
+
+impl std::fmt::Debug for SpeakrClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpeakrClientBuilder")
+            .field("base_url", &self.base_url)
+            .field(
+                "token",
+                &self.token.as_ref().map(|(_, placement)| placement),
+            )
+            .field("limits", &self.limits)
+            .field("configure", &self.configure)
+            .finish()
+    }
 }
 
 impl SpeakrClientBuilder {
@@ -317,6 +330,14 @@ mod tests {
             assert_eq!(api_base(given).ok().as_deref(), Some(want));
         }
         assert!(api_base(" ").is_err());
+    }
+
+    #[test]
+    fn the_token_never_shows_in_debug() {
+        let builder = SpeakrClient::builder("https://s.example.com").token("tok-secret-123");
+        assert!(!format!("{builder:?}").contains("tok-secret-123"));
+        let client = builder.build();
+        assert!(!format!("{client:?}").contains("tok-secret-123"));
     }
 
     #[test]

@@ -160,13 +160,13 @@ impl Summarize<'_> {
 
 open_enum! {
     /// Who said a chat message.
-    ChatRole, normalize = |s: &str| s.to_ascii_lowercase(), {
+    pub enum ChatRole: normalize(|s: &str| s.to_ascii_lowercase()) {
         /// The person asking.
-        User => "user",
+        User = "user",
         /// The model.
-        Assistant => "assistant",
+        Assistant = "assistant",
         /// A system instruction.
-        System => "system",
+        System = "system",
     }
 }
 

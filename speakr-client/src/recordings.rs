@@ -55,21 +55,21 @@ pub const PER_PAGE_RANGE: std::ops::RangeInclusive<u32> = 1..=100;
 open_enum! {
     /// A recording's processing state. The server sends upper case and more values than the
     /// docs list (`QUEUED`, `STITCHING`); anything else is kept in `Unknown`.
-    RecordingStatus, normalize = |s: &str| s.to_ascii_uppercase(), {
+    pub enum RecordingStatus: normalize(|s: &str| s.to_ascii_uppercase()) {
         /// Waiting to be processed.
-        Pending => "PENDING",
+        Pending = "PENDING",
         /// In the job queue (upload, transcribe and batch answers).
-        Queued => "QUEUED",
+        Queued = "QUEUED",
         /// Being transcribed.
-        Processing => "PROCESSING",
+        Processing = "PROCESSING",
         /// Being summarized.
-        Summarizing => "SUMMARIZING",
+        Summarizing = "SUMMARIZING",
         /// Chunks of a recording session being joined.
-        Stitching => "STITCHING",
+        Stitching = "STITCHING",
         /// Done.
-        Completed => "COMPLETED",
+        Completed = "COMPLETED",
         /// Failed (see [`Recording::transcription_error`]).
-        Failed => "FAILED",
+        Failed = "FAILED",
     }
 }
 

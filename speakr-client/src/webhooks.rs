@@ -30,27 +30,27 @@ pub use webhook_verify::Error as VerifyError;
 
 open_enum! {
     /// A webhook event type (what a webhook subscribes to, and `type` of an envelope).
-    EventType, normalize = |s: &str| s.to_owned(), {
+    pub enum EventType {
         /// `recording.created`: an upload was stored.
-        RecordingCreated => "recording.created",
+        RecordingCreated = "recording.created",
         /// `recording.transcription.started`.
-        TranscriptionStarted => "recording.transcription.started",
+        TranscriptionStarted = "recording.transcription.started",
         /// `recording.transcription.completed`.
-        TranscriptionCompleted => "recording.transcription.completed",
+        TranscriptionCompleted = "recording.transcription.completed",
         /// `recording.transcription.failed`.
-        TranscriptionFailed => "recording.transcription.failed",
+        TranscriptionFailed = "recording.transcription.failed",
         /// `recording.summary.completed` (standalone summarize jobs only).
-        SummaryCompleted => "recording.summary.completed",
+        SummaryCompleted = "recording.summary.completed",
         /// `recording.summary.failed`.
-        SummaryFailed => "recording.summary.failed",
+        SummaryFailed = "recording.summary.failed",
         /// `recording.events.extracted`.
-        EventsExtracted => "recording.events.extracted",
+        EventsExtracted = "recording.events.extracted",
         /// `recording.updated` (`PATCH /recordings/{id}` only).
-        RecordingUpdated => "recording.updated",
+        RecordingUpdated = "recording.updated",
         /// `recording.deleted` (the web UI's delete only).
-        RecordingDeleted => "recording.deleted",
+        RecordingDeleted = "recording.deleted",
         /// `webhook.test`: a test delivery.
-        WebhookTest => "webhook.test",
+        WebhookTest = "webhook.test",
     }
 }
 

@@ -221,15 +221,15 @@ impl WebhookChanges {
 
 open_enum! {
     /// A delivery's state.
-    DeliveryStatus, normalize = |s: &str| s.to_ascii_lowercase(), {
+    pub enum DeliveryStatus: normalize(|s: &str| s.to_ascii_lowercase()) {
         /// Waiting to be sent.
-        Pending => "pending",
+        Pending = "pending",
         /// Answered 2xx.
-        Success => "success",
+        Success = "success",
         /// Failed; will be retried.
-        Failed => "failed",
+        Failed = "failed",
         /// Failed for good (non-retryable answer, or retries exhausted).
-        PermanentFailure => "permanent_failure",
+        PermanentFailure = "permanent_failure",
     }
 }
 

@@ -38,8 +38,8 @@ use sha2::{Digest, Sha256};
 use crate::clock::{skew, Clock, SharedClock};
 use crate::error::echo;
 use crate::heilo::Decimal;
-use crate::hmac_hex::decode_hex32;
-use crate::secret::{keyed, Secrets};
+use crate::hmac_hex::{decode_hex32, decode_hex32_bytes, is_visible_ascii};
+use crate::secret::{keyed, HmacSha256, Secrets};
 use crate::sign::ascii_value;
 use crate::verified::{EventSource, KeySource, Scheme, Verified};
 use crate::{Error, Verify};
@@ -142,11 +142,74 @@ pub struct SignatureMember {
 /// value does not decode to 32 bytes are skipped (they may belong to another algorithm);
 /// an error if none is usable.
 pub fn parse_signature(value: &str) -> Result<Vec<SignatureMember>, Error> {
+    Ok(parse_signature_refs(value)?
+        .iter()
+        .map(|m| SignatureMember {
+            label: m.label.to_owned(),
+            encoding: m.encoding,
+            signature: m.signature,
+        })
+        .collect())
+}
+
+/// The usual `sha-256=:<base64>:` (or `sha-256=<base64>`) and nothing else, as text and
+/// digest: exactly what [`parse_content_digest`] and the `to_str` + trim before it give for
+/// such a value (it has a single member, no whitespace, and only visible ASCII). `None`
+/// for anything else.
+fn plain_content_digest(value: &[u8]) -> Option<(&str, [u8; 32])> {
+    let inner = match value.len() {
+        54 => value
+            .strip_prefix(b"sha-256=:")
+            .and_then(|rest| rest.strip_suffix(b":")),
+        52 => value.strip_prefix(b"sha-256="),
+        _ => None,
+    }?;
+    let digest = decode_b64_32_plain(inner)?;
+    Some((std::str::from_utf8(value).ok()?, digest))
+}
+
+/// The usual `sig1=<64 hex>`, `sig1=:<64 hex>:` or `sig1=:<base64>:` and nothing else:
+/// what [`parse_signature_refs`] gives for such a value (one member, no whitespace, only
+/// visible ASCII), or `None`.
+fn plain_signature(value: &[u8]) -> Option<MemberRef<'static>> {
+    let rest = value.strip_prefix(b"sig1=")?;
+    let (encoding, signature) = match rest.len() {
+        64 => (SignatureEncoding::BareHex, decode_hex32_bytes(rest)?),
+        66 => {
+            let inner = rest.strip_prefix(b":")?.strip_suffix(b":")?;
+            (SignatureEncoding::WrappedHex, decode_hex32_bytes(inner)?)
+        }
+        46 => {
+            let inner = rest.strip_prefix(b":")?.strip_suffix(b":")?;
+            (
+                SignatureEncoding::WrappedBase64,
+                decode_b64_32_plain(inner)?,
+            )
+        }
+        _ => return None,
+    };
+    Some(MemberRef {
+        label: DEFAULT_LABEL,
+        encoding,
+        signature,
+    })
+}
+
+/// A [`SignatureMember`] that borrows its label from the header.
+#[derive(Debug, Clone, Copy)]
+struct MemberRef<'a> {
+    label: &'a str,
+    encoding: SignatureEncoding,
+    signature: [u8; 32],
+}
+
+/// [`parse_signature`] without allocating for the usual single member.
+fn parse_signature_refs(value: &str) -> Result<SmallList<MemberRef<'_>>, Error> {
     let name = "signature";
     if value.len() > MAX_HEADER_LEN {
         return Err(Error::malformed(name, "too long"));
     }
-    let mut out = Vec::new();
+    let mut out = SmallList::default();
     for part in value.split(',') {
         let part = part.trim();
         if part.is_empty() {
@@ -193,8 +256,8 @@ pub fn parse_signature(value: &str) -> Result<Vec<SignatureMember>, Error> {
             if out.len() >= MAX_MEMBERS {
                 return Err(Error::malformed(name, "too many members"));
             }
-            out.push(SignatureMember {
-                label: label.to_owned(),
+            out.push(MemberRef {
+                label,
                 encoding,
                 signature,
             });
@@ -209,6 +272,48 @@ pub fn parse_signature(value: &str) -> Result<Vec<SignatureMember>, Error> {
     Ok(out)
 }
 
+/// A list that keeps its first element inline, so one element needs no allocation.
+#[derive(Debug, Clone)]
+struct SmallList<T> {
+    first: Option<T>,
+    rest: Vec<T>,
+}
+
+impl<T> Default for SmallList<T> {
+    fn default() -> Self {
+        SmallList {
+            first: None,
+            rest: Vec::new(),
+        }
+    }
+}
+
+impl<T> SmallList<T> {
+    fn push(&mut self, item: T) {
+        if self.first.is_none() {
+            self.first = Some(item);
+        } else {
+            self.rest.push(item);
+        }
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.first.is_some()) + self.rest.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.first.iter().chain(self.rest.iter())
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.first.iter_mut().chain(self.rest.iter_mut())
+    }
+}
+
 /// Parse a `Content-Digest` value and return its `sha-256` digest.
 ///
 /// Accepts an RFC 9530 dictionary (`sha-256=:<base64>:`, possibly with other members such
@@ -216,6 +321,9 @@ pub fn parse_signature(value: &str) -> Result<Vec<SignatureMember>, Error> {
 /// `sha-256=<64 hex>`; the algorithm name is matched case-insensitively. No `sha-256`
 /// member is [`Error::UnsupportedDigest`]; a bad value is [`Error::MalformedHeader`].
 pub fn parse_content_digest(value: &str) -> Result<[u8; 32], Error> {
+    if let Some((_, digest)) = plain_content_digest(value.as_bytes()) {
+        return Ok(digest);
+    }
     let name = "content-digest";
     if value.len() > MAX_HEADER_LEN {
         return Err(Error::malformed(name, "too long"));
@@ -339,16 +447,150 @@ impl SignatureInput {
 /// of strings with parameters). Members that are not inner lists are skipped; a syntax
 /// error anywhere is [`Error::MalformedHeader`].
 pub fn parse_signature_input(value: &str) -> Result<Vec<SignatureInput>, Error> {
+    let mut out: Vec<SignatureInput> = Vec::new();
+    scan_dictionary(value, |member| {
+        // A later member with the same label overrides (RFC 8941 §4.2.2).
+        out.retain(|m| m.label != member.label);
+        out.push(member.to_owned_input());
+    })
+    .map_err(|reason| Error::malformed(SIGNATURE_INPUT.as_str(), reason))?;
+    Ok(out)
+}
+
+/// Parse (and fully validate) a `Signature-Input` dictionary, handing each inner-list
+/// member to `member` as slices of `value`; nothing is allocated.
+fn scan_dictionary<'a>(value: &'a str, member: impl FnMut(MemberSpan<'a>)) -> SfResult<()> {
     if value.len() > MAX_HEADER_LEN {
-        return Err(Error::malformed(SIGNATURE_INPUT.as_str(), "too long"));
+        return Err("too long");
     }
-    let mut p = SfParser {
-        s: value.as_bytes(),
-        text: value,
-        i: 0,
-    };
-    p.dictionary()
-        .map_err(|reason| Error::malformed(SIGNATURE_INPUT.as_str(), reason))
+    SfParser::new(value).dictionary(member)
+}
+
+/// One inner-list member of `Signature-Input`, as slices of the header text.
+#[derive(Debug, Clone, Copy, Default)]
+struct MemberSpan<'a> {
+    label: &'a str,
+    /// The inner list, `(` to `)`.
+    list: &'a str,
+    /// The member's parameters, `;created=…;keyid=…`.
+    params: &'a str,
+    /// Everything after `label=`: the `@signature-params` text.
+    raw: &'a str,
+}
+
+impl<'a> MemberSpan<'a> {
+    /// The covered components in order (the span was validated when it was scanned).
+    fn components(&self) -> SfResult<Covered<'a>> {
+        let mut out = Covered::default();
+        SfParser::new(self.list).inner_list(|name, params| out.push(Comp { name, params }))?;
+        Ok(out)
+    }
+
+    /// Calls `f` with every parameter in order (repeated keys included).
+    fn each_param(&self, f: impl FnMut(&'a str, Bare<'a>)) -> SfResult<()> {
+        SfParser::new(self.params).params(f)
+    }
+
+    fn to_owned_input(self) -> SignatureInput {
+        let mut components = Vec::new();
+        let mut params: Vec<(String, ParamValue)> = Vec::new();
+        // Both spans were validated when the header was scanned: these cannot fail.
+        let _ = SfParser::new(self.list).inner_list(|name, params| {
+            components.push(Component {
+                name: name.unescape().into_owned(),
+                params: params.to_owned(),
+            })
+        });
+        let _ = self.each_param(|key, value| {
+            params.retain(|(k, _)| k != key);
+            params.push((key.to_owned(), value.to_owned()));
+        });
+        SignatureInput {
+            label: self.label.to_owned(),
+            components,
+            params,
+            raw: self.raw.to_owned(),
+        }
+    }
+}
+
+/// An sf-string as written: the text between the quotes, escapes still in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct SfStr<'a> {
+    raw: &'a str,
+    escaped: bool,
+}
+
+impl<'a> SfStr<'a> {
+    /// The string's value. Escaping is canonical (only `\"` and `\\`), so two strings are
+    /// equal exactly when their `raw` texts are.
+    fn unescape(self) -> Cow<'a, str> {
+        if !self.escaped {
+            return Cow::Borrowed(self.raw);
+        }
+        let mut out = String::with_capacity(self.raw.len());
+        let mut chars = self.raw.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                if let Some(next) = chars.next() {
+                    out.push(next);
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        Cow::Owned(out)
+    }
+}
+
+/// A bare item as written.
+#[derive(Debug, Clone, Copy)]
+enum Bare<'a> {
+    Integer(i64),
+    String(SfStr<'a>),
+    Token(&'a str),
+    Boolean(bool),
+    Other(&'a str),
+}
+
+impl Bare<'_> {
+    fn to_owned(self) -> ParamValue {
+        match self {
+            Bare::Integer(i) => ParamValue::Integer(i),
+            Bare::String(s) => ParamValue::String(s.unescape().into_owned()),
+            Bare::Token(t) => ParamValue::Token(t.to_owned()),
+            Bare::Boolean(b) => ParamValue::Boolean(b),
+            Bare::Other(t) => ParamValue::Other(t.to_owned()),
+        }
+    }
+}
+
+/// A covered component as written.
+#[derive(Debug, Clone, Copy, Default)]
+struct Comp<'a> {
+    name: SfStr<'a>,
+    /// Its parameters' text (empty in practice).
+    params: &'a str,
+}
+
+/// The covered components of one signature, at most [`MAX_COMPONENTS`], on the stack.
+#[derive(Default)]
+struct Covered<'a> {
+    items: [Comp<'a>; MAX_COMPONENTS],
+    len: usize,
+}
+
+impl<'a> Covered<'a> {
+    fn push(&mut self, comp: Comp<'a>) {
+        if let Some(slot) = self.items.get_mut(self.len) {
+            *slot = comp;
+            self.len += 1;
+        }
+    }
+
+    fn as_slice(&self) -> &[Comp<'a>] {
+        self.items.get(..self.len).unwrap_or(&[])
+    }
 }
 
 struct SfParser<'a> {
@@ -359,7 +601,15 @@ struct SfParser<'a> {
 
 type SfResult<T> = Result<T, &'static str>;
 
-impl SfParser<'_> {
+impl<'a> SfParser<'a> {
+    fn new(text: &'a str) -> Self {
+        SfParser {
+            s: text.as_bytes(),
+            text,
+            i: 0,
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.s.get(self.i).copied()
     }
@@ -376,12 +626,14 @@ impl SfParser<'_> {
         }
     }
 
-    fn slice(&self, from: usize, to: usize) -> &str {
+    fn slice(&self, from: usize, to: usize) -> &'a str {
         self.text.get(from..to).unwrap_or("")
     }
 
-    fn dictionary(&mut self) -> SfResult<Vec<SignatureInput>> {
-        let mut out = Vec::new();
+    fn dictionary(&mut self, mut member: impl FnMut(MemberSpan<'a>)) -> SfResult<()> {
+        // Distinct labels of inner-list members so far.
+        let mut labels = [""; MAX_MEMBERS];
+        let mut distinct = 0;
         self.skip_sp();
         if self.peek().is_none() {
             return Err("empty");
@@ -392,30 +644,36 @@ impl SfParser<'_> {
                 self.i += 1;
                 let start = self.i;
                 if self.peek() == Some(b'(') {
-                    let components = self.inner_list()?;
-                    let params = self.params()?;
-                    let raw = self.slice(start, self.i).to_owned();
-                    if out.len() >= MAX_MEMBERS {
+                    self.inner_list(|_, _| {})?;
+                    let list = self.slice(start, self.i);
+                    let params_start = self.i;
+                    self.params(|_, _| {})?;
+                    let seen = labels.get(..distinct).unwrap_or(&[]).contains(&label);
+                    if !seen {
+                        match labels.get_mut(distinct) {
+                            Some(slot) => *slot = label,
+                            None => return Err("too many members"),
+                        }
+                        distinct += 1;
+                    } else if distinct >= MAX_MEMBERS {
                         return Err("too many members");
                     }
-                    // A later member with the same label overrides (RFC 8941 §4.2.2).
-                    out.retain(|m: &SignatureInput| m.label != label);
-                    out.push(SignatureInput {
+                    member(MemberSpan {
                         label,
-                        components,
-                        params,
-                        raw,
+                        list,
+                        params: self.slice(params_start, self.i),
+                        raw: self.slice(start, self.i),
                     });
                 } else {
                     self.bare_item()?;
-                    self.params()?;
+                    self.params(|_, _| {})?;
                 }
             } else {
-                self.params()?;
+                self.params(|_, _| {})?;
             }
             self.skip_ows();
             match self.peek() {
-                None => return Ok(out),
+                None => return Ok(()),
                 Some(b',') => {
                     self.i += 1;
                     self.skip_ows();
@@ -428,7 +686,7 @@ impl SfParser<'_> {
         }
     }
 
-    fn key(&mut self) -> SfResult<String> {
+    fn key(&mut self) -> SfResult<&'a str> {
         let start = self.i;
         match self.peek() {
             Some(c) if c.is_ascii_lowercase() || c == b'*' => self.i += 1,
@@ -437,30 +695,32 @@ impl SfParser<'_> {
         while self.peek().is_some_and(is_key_char) {
             self.i += 1;
         }
-        Ok(self.slice(start, self.i).to_owned())
+        Ok(self.slice(start, self.i))
     }
 
-    fn inner_list(&mut self) -> SfResult<Vec<Component>> {
+    /// An inner list of strings with parameters; `item` gets each string and the text of
+    /// its parameters.
+    fn inner_list(&mut self, mut item: impl FnMut(SfStr<'a>, &'a str)) -> SfResult<()> {
         // Caller checked the '('.
         self.i += 1;
-        let mut items = Vec::new();
+        let mut count = 0;
         loop {
             self.skip_sp();
             match self.peek() {
                 Some(b')') => {
                     self.i += 1;
-                    return Ok(items);
+                    return Ok(());
                 }
                 None => return Err("unterminated inner list"),
                 Some(b'"') => {
                     let name = self.string()?;
                     let pstart = self.i;
-                    self.params()?;
-                    let params = self.slice(pstart, self.i).to_owned();
-                    if items.len() >= MAX_COMPONENTS {
+                    self.params(|_, _| {})?;
+                    if count >= MAX_COMPONENTS {
                         return Err("too many components");
                     }
-                    items.push(Component { name, params });
+                    count += 1;
+                    item(name, self.slice(pstart, self.i));
                 }
                 Some(_) => return Err("covered components must be strings"),
             }
@@ -471,8 +731,15 @@ impl SfParser<'_> {
         }
     }
 
-    fn params(&mut self) -> SfResult<Vec<(String, ParamValue)>> {
-        let mut out = Vec::new();
+    /// Parameters; `param` gets each one in order, repeated keys included (the last one
+    /// wins, RFC 8941 §4.2.3.2).
+    fn params(&mut self, mut param: impl FnMut(&'a str, Bare<'a>)) -> SfResult<()> {
+        if self.peek() != Some(b';') {
+            return Ok(());
+        }
+        // Distinct keys so far.
+        let mut keys = [""; MAX_COMPONENTS];
+        let mut distinct = 0;
         while self.peek() == Some(b';') {
             self.i += 1;
             self.skip_sp();
@@ -481,21 +748,26 @@ impl SfParser<'_> {
                 self.i += 1;
                 self.bare_item()?
             } else {
-                ParamValue::Boolean(true)
+                Bare::Boolean(true)
             };
-            if out.len() >= MAX_COMPONENTS {
+            if distinct >= MAX_COMPONENTS {
                 return Err("too many parameters");
             }
-            out.retain(|(k, _): &(String, ParamValue)| *k != key);
-            out.push((key, value));
+            if !keys.get(..distinct).unwrap_or(&[]).contains(&key) {
+                if let Some(slot) = keys.get_mut(distinct) {
+                    *slot = key;
+                }
+                distinct += 1;
+            }
+            param(key, value);
         }
-        Ok(out)
+        Ok(())
     }
 
-    fn bare_item(&mut self) -> SfResult<ParamValue> {
+    fn bare_item(&mut self) -> SfResult<Bare<'a>> {
         let start = self.i;
         match self.peek() {
-            Some(b'"') => Ok(ParamValue::String(self.string()?)),
+            Some(b'"') => Ok(Bare::String(self.string()?)),
             Some(c) if c == b'-' || c.is_ascii_digit() => {
                 if c == b'-' {
                     self.i += 1;
@@ -516,14 +788,14 @@ impl SfParser<'_> {
                     if self.i == frac || self.i - frac > 3 || frac - digits > 13 {
                         return Err("invalid decimal");
                     }
-                    return Ok(ParamValue::Other(self.slice(start, self.i).to_owned()));
+                    return Ok(Bare::Other(self.slice(start, self.i)));
                 }
                 if self.i - digits > 15 {
                     return Err("integer too long");
                 }
                 self.slice(start, self.i)
                     .parse::<i64>()
-                    .map(ParamValue::Integer)
+                    .map(Bare::Integer)
                     .map_err(|_| "invalid integer")
             }
             Some(c) if c.is_ascii_alphabetic() || c == b'*' => {
@@ -534,7 +806,7 @@ impl SfParser<'_> {
                 {
                     self.i += 1;
                 }
-                Ok(ParamValue::Token(self.slice(start, self.i).to_owned()))
+                Ok(Bare::Token(self.slice(start, self.i)))
             }
             Some(b':') => {
                 self.i += 1;
@@ -548,7 +820,7 @@ impl SfParser<'_> {
                     return Err("unterminated byte sequence");
                 }
                 self.i += 1;
-                Ok(ParamValue::Other(self.slice(start, self.i).to_owned()))
+                Ok(Bare::Other(self.slice(start, self.i)))
             }
             Some(b'?') => {
                 self.i += 1;
@@ -558,7 +830,7 @@ impl SfParser<'_> {
                     _ => return Err("invalid boolean"),
                 };
                 self.i += 1;
-                Ok(ParamValue::Boolean(v))
+                Ok(Bare::Boolean(v))
             }
             Some(b'@') => {
                 self.i += 1;
@@ -572,37 +844,36 @@ impl SfParser<'_> {
                 if self.i == digits {
                     return Err("invalid date");
                 }
-                Ok(ParamValue::Other(self.slice(start, self.i).to_owned()))
+                Ok(Bare::Other(self.slice(start, self.i)))
             }
             _ => Err("invalid bare item"),
         }
     }
 
-    fn string(&mut self) -> SfResult<String> {
+    fn string(&mut self) -> SfResult<SfStr<'a>> {
         // Caller checked the '"'.
         self.i += 1;
-        let mut out = String::new();
+        let start = self.i;
+        let mut escaped = false;
         loop {
-            // Copy the run of plain characters in one go.
-            let start = self.i;
             while self
                 .peek()
                 .is_some_and(|c| (0x20..0x7f).contains(&c) && c != b'"' && c != b'\\')
             {
                 self.i += 1;
             }
-            out.push_str(self.slice(start, self.i));
             match self.peek() {
                 None => return Err("unterminated string"),
                 Some(b'"') => {
+                    let raw = self.slice(start, self.i);
                     self.i += 1;
-                    return Ok(out);
+                    return Ok(SfStr { raw, escaped });
                 }
                 Some(b'\\') => {
                     self.i += 1;
                     match self.peek() {
-                        Some(c @ (b'"' | b'\\')) => {
-                            out.push(char::from(c));
+                        Some(b'"' | b'\\') => {
+                            escaped = true;
                             self.i += 1;
                         }
                         _ => return Err("invalid escape in string"),
@@ -657,6 +928,9 @@ fn is_tchar(c: u8) -> bool {
 }
 
 fn decode_b64_32(s: &str) -> Option<[u8; 32]> {
+    if let Some(out) = decode_b64_32_plain(s.as_bytes()) {
+        return Some(out);
+    }
     // 32 bytes are 44 base64 characters with padding; reject anything longer before
     // decoding so the buffer below can never overflow.
     if s.len() > 44 {
@@ -667,6 +941,51 @@ fn decode_b64_32(s: &str) -> Option<[u8; 32]> {
     let bytes = buf.get(..n)?;
     <[u8; 32]>::try_from(bytes).ok()
 }
+
+/// Standard base64 of 32 bytes in its only canonical form: 43 alphabet characters, the
+/// last with its two spare bits clear, and one `=`. Accepts nothing that the `base64`
+/// crate's `STANDARD` engine rejects and decodes it the same (see the tests); anything
+/// else is `None` and goes to that engine.
+fn decode_b64_32_plain(s: &[u8]) -> Option<[u8; 32]> {
+    let s: &[u8; 44] = s.try_into().ok()?;
+    let [ref quads @ .., c40, c41, c42, pad] = *s;
+    if pad != b'=' {
+        return None;
+    }
+    let value = |c: u8| B64_VALUES[usize::from(c)];
+    let mut out = [0u8; 32];
+    let mut invalid = 0u8;
+    for (dst, quad) in out.chunks_exact_mut(3).zip(quads.chunks_exact(4)) {
+        let mut n = 0u32;
+        for &c in quad {
+            let v = value(c);
+            invalid |= v;
+            n = (n << 6) | u32::from(v & 0x3f);
+        }
+        let [_, a, b, c] = n.to_be_bytes();
+        dst.copy_from_slice(&[a, b, c]);
+    }
+    let (v40, v41, v42) = (value(c40), value(c41), value(c42));
+    invalid |= v40 | v41 | v42;
+    let n = (u32::from(v40 & 0x3f) << 12) | (u32::from(v41 & 0x3f) << 6) | u32::from(v42 & 0x3f);
+    if let Some(tail) = out.get_mut(30..) {
+        tail.copy_from_slice(&((n >> 2) as u16).to_be_bytes());
+    }
+    // Non-alphabet characters are 0xff; spare bits must be zero (canonical encoding).
+    (invalid & 0xc0 == 0 && n & 0b11 == 0).then_some(out)
+}
+
+/// Value of each byte as a standard base64 digit, 0xff for a non-digit.
+const B64_VALUES: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut table = [0xffu8; 256];
+    let mut i = 0;
+    while i < alphabet.len() {
+        table[alphabet[i] as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
 
 fn ct_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
     let mut diff = 0u8;
@@ -848,19 +1167,18 @@ impl Verifier {
             Mode::Guide => &[Dialect::Guide],
             Mode::Rfc9421 => &[Dialect::Rfc9421],
         };
-        let req = Request {
-            headers,
-            body_len: body.len(),
-        };
+        let req = Request::new(headers, body.len(), None);
         let mut out = Vec::new();
         for d in dialects {
             match d {
                 Dialect::Legacy => {
                     let mut i = 0;
-                    while let Some((variant, base)) = self.legacy_candidate(&req, i) {
+                    while let Some(parts) = self.legacy_base(&req, i) {
+                        let mut base = String::new();
+                        self.emit_legacy(&parts, &mut base);
                         out.push(SignatureBase {
                             dialect: Dialect::Legacy,
-                            variant: variant.describe().to_owned(),
+                            variant: parts.variant().describe().to_owned(),
                             label: None,
                             base,
                         });
@@ -869,10 +1187,12 @@ impl Verifier {
                 }
                 Dialect::Guide => {
                     let mut i = 0;
-                    while let Some((variant, base)) = self.guide_candidate(&req, i) {
+                    while let Some(parts) = self.guide_base(&req, i) {
+                        let mut base = String::new();
+                        self.emit_guide(&parts, &mut base);
                         out.push(SignatureBase {
                             dialect: Dialect::Guide,
-                            variant: variant.describe().to_owned(),
+                            variant: parts.variant().describe().to_owned(),
                             label: None,
                             base,
                         });
@@ -880,15 +1200,28 @@ impl Verifier {
                     }
                 }
                 Dialect::Rfc9421 => {
-                    let inputs = headers
-                        .get(&SIGNATURE_INPUT)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| parse_signature_input(v).ok())
-                        .unwrap_or_default();
+                    let Some(text) = headers.get(&SIGNATURE_INPUT).and_then(|v| v.to_str().ok())
+                    else {
+                        continue;
+                    };
+                    let Ok(inputs) = parse_signature_input(text) else {
+                        continue;
+                    };
+                    let Ok(spans) = SignatureInputs::scan(text) else {
+                        continue;
+                    };
                     for input in &inputs {
-                        let Ok(lines) = self.rfc9421_lines(&req, input) else {
+                        let Some(Ok(covered)) = spans.get(&input.label).map(|m| m.components())
+                        else {
                             continue;
                         };
+                        let mut lines = String::new();
+                        if self
+                            .emit_rfc9421_lines(&req, covered.as_slice(), &mut lines)
+                            .is_err()
+                        {
+                            continue;
+                        }
                         let canonical = input.canonical();
                         let mut forms = vec![(false, input.raw.as_str())];
                         if canonical != input.raw {
@@ -917,26 +1250,43 @@ impl Verifier {
         if self.secrets.is_empty() {
             return Err(Error::NoSecrets);
         }
-        // Step 1: body integrity.
-        let digest_text = single_header(headers, &CONTENT_DIGEST)?;
-        let claimed = parse_content_digest(digest_text)?;
+        // Step 1: body integrity. The usual header shapes are parsed straight from the
+        // bytes; anything else goes through the general parsers (which also produce the
+        // errors).
+        let value = single_value(headers, &CONTENT_DIGEST)?;
+        let (digest_text, claimed) = match plain_content_digest(value.as_bytes()) {
+            Some(parsed) => parsed,
+            None => {
+                let text = value_text(value, &CONTENT_DIGEST)?;
+                (text, parse_content_digest(text)?)
+            }
+        };
         let actual: [u8; 32] = Sha256::digest(body).into();
         if !ct_eq(&claimed, &actual) {
             return Err(Error::DigestMismatch);
         }
 
         // Step 2: the signature.
-        let sig_text = single_header(headers, &SIGNATURE)?;
-        let mut members = parse_signature(sig_text)?;
-        // sig1 first, then the rest in order.
-        members.sort_by_key(|m| m.label != DEFAULT_LABEL);
-        let req = Request {
-            headers,
-            body_len: body.len(),
+        let value = single_value(headers, &SIGNATURE)?;
+        let members = match plain_signature(value.as_bytes()) {
+            Some(member) => {
+                let mut list = SmallList::default();
+                list.push(member);
+                list
+            }
+            None => parse_signature_refs(value_text(value, &SIGNATURE)?)?,
         };
+        let req = Request::new(headers, body.len(), Some(digest_text));
+        // Signature-Input is scanned at most once, on first use.
+        let mut inputs = InputsCache::default();
         let mut first_error: Option<Error> = None;
         let mut usable = false;
-        for member in &members {
+        // sig1 first, then the rest in order.
+        let ordered = members
+            .iter()
+            .filter(|m| m.label == DEFAULT_LABEL)
+            .chain(members.iter().filter(|m| m.label != DEFAULT_LABEL));
+        for member in ordered {
             let order: &[Dialect] = match (self.mode, member.encoding) {
                 (Mode::Auto, SignatureEncoding::BareHex | SignatureEncoding::BareBase64) => {
                     &[Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421]
@@ -956,7 +1306,7 @@ impl Verifier {
                 usable = true;
             }
             for (pos, dialect) in order.iter().enumerate() {
-                match self.try_dialect(&req, *dialect, member) {
+                match self.try_dialect(&req, &mut inputs, *dialect, member) {
                     Ok(Some((index, variant))) => {
                         return Ok(Meta {
                             dialect: *dialect,
@@ -987,18 +1337,23 @@ impl Verifier {
     }
 
     /// Try every base of `dialect` with every secret against `member`.
-    fn try_dialect(
+    fn try_dialect<'h>(
         &self,
-        req: &Request<'_>,
+        req: &Request<'h>,
+        inputs: &mut InputsCache<'h>,
         dialect: Dialect,
-        member: &SignatureMember,
+        member: &MemberRef<'_>,
     ) -> Result<Option<(usize, Variant)>, Error> {
+        let signature = &member.signature;
         match dialect {
             Dialect::Legacy => {
                 let mut i = 0;
-                while let Some((variant, base)) = self.legacy_candidate(req, i) {
-                    if let Some(index) = self.matches(base.as_bytes(), &member.signature) {
-                        return Ok(Some((index, variant)));
+                while let Some(parts) = self.legacy_base(req, i) {
+                    if let Some(index) = self.matches(signature, |mac| {
+                        self.emit_legacy(&parts, mac);
+                        Ok(())
+                    })? {
+                        return Ok(Some((index, parts.variant())));
                     }
                     i += 1;
                 }
@@ -1006,38 +1361,43 @@ impl Verifier {
             }
             Dialect::Guide => {
                 let mut i = 0;
-                while let Some((variant, base)) = self.guide_candidate(req, i) {
-                    if let Some(index) = self.matches(base.as_bytes(), &member.signature) {
-                        return Ok(Some((index, variant)));
+                while let Some(parts) = self.guide_base(req, i) {
+                    if let Some(index) = self.matches(signature, |mac| {
+                        self.emit_guide(&parts, mac);
+                        Ok(())
+                    })? {
+                        return Ok(Some((index, parts.variant())));
                     }
                     i += 1;
                 }
                 Ok(None)
             }
             Dialect::Rfc9421 => {
-                let text = single_header(req.headers, &SIGNATURE_INPUT)?;
-                let inputs = parse_signature_input(text)?;
-                let input = inputs
-                    .iter()
-                    .find(|i| i.label == member.label)
-                    .ok_or_else(|| {
-                        Error::malformed(
-                            SIGNATURE_INPUT.as_str(),
-                            "no member with the signature's label",
-                        )
-                    })?;
-                self.check_policy(input)?;
-                let lines = self.rfc9421_lines(req, input)?;
-                let base = with_params(&lines, &input.raw);
-                if let Some(index) = self.matches(base.as_bytes(), &member.signature) {
+                let input = inputs.get(req.headers)?.get(member.label).ok_or_else(|| {
+                    Error::malformed(
+                        SIGNATURE_INPUT.as_str(),
+                        "no member with the signature's label",
+                    )
+                })?;
+                let covered = input
+                    .components()
+                    .map_err(|reason| Error::malformed(SIGNATURE_INPUT.as_str(), reason))?;
+                let covered = covered.as_slice();
+                self.check_policy(&input, covered)?;
+                let emit = |mac: &mut MacSink<'_>, params: &str| {
+                    self.emit_rfc9421_lines(req, covered, mac)?;
+                    mac.put("\"@signature-params\": ");
+                    mac.put(params);
+                    Ok(())
+                };
+                if let Some(index) = self.matches(signature, |mac| emit(mac, input.raw))? {
                     return Ok(Some((index, Variant::Rfc { canonical: false })));
                 }
                 // A sender (or proxy) may have re-spaced the header: also try the
                 // canonical serialisation of the same parameters.
-                let canonical = input.canonical();
+                let canonical = input.to_owned_input().canonical();
                 if canonical != input.raw {
-                    let base = with_params(&lines, &canonical);
-                    if let Some(index) = self.matches(base.as_bytes(), &member.signature) {
+                    if let Some(index) = self.matches(signature, |mac| emit(mac, &canonical))? {
                         return Ok(Some((index, Variant::Rfc { canonical: true })));
                     }
                 }
@@ -1046,38 +1406,67 @@ impl Verifier {
         }
     }
 
-    fn matches(&self, base: &[u8], signature: &[u8; 32]) -> Option<usize> {
-        self.secrets.macs().find_map(|(index, mac)| {
-            let mut mac = mac.clone();
-            mac.update(base);
-            mac.verify_slice(signature).ok().map(|()| index)
-        })
+    /// The index of the first secret whose HMAC over what `emit` feeds it is `signature`
+    /// (compared in constant time). The base is fed straight into each keyed state, never
+    /// built as a string; an error from `emit` (it is the same for every secret) is returned.
+    fn matches(
+        &self,
+        signature: &[u8; 32],
+        mut emit: impl FnMut(&mut MacSink<'_>) -> Result<(), Error>,
+    ) -> Result<Option<usize>, Error> {
+        for (index, keyed_mac) in self.secrets.macs() {
+            let mut mac = keyed_mac.clone();
+            let mut sink = MacSink::new(&mut mac);
+            emit(&mut sink)?;
+            sink.flush();
+            if mac.verify_slice(signature).is_ok() {
+                return Ok(Some(index));
+            }
+        }
+        Ok(None)
     }
 
-    fn check_policy(&self, input: &SignatureInput) -> Result<(), Error> {
-        match input.param("alg") {
+    fn check_policy(&self, input: &MemberSpan<'_>, covered: &[Comp<'_>]) -> Result<(), Error> {
+        let (mut alg, mut created, mut expires) = (None, None, None);
+        input
+            .each_param(|key, value| match key {
+                "alg" => alg = Some(value),
+                "created" => created = Some(value),
+                "expires" => expires = Some(value),
+                _ => {}
+            })
+            .map_err(|reason| Error::malformed(SIGNATURE_INPUT.as_str(), reason))?;
+        match alg {
             None => {}
-            Some(ParamValue::String(alg)) if alg == "hmac-sha256" => {}
-            Some(ParamValue::String(alg) | ParamValue::Token(alg) | ParamValue::Other(alg)) => {
-                return Err(Error::UnsupportedAlgorithm { alg: echo(alg) })
+            Some(Bare::String(s)) if s.raw == "hmac-sha256" => {}
+            Some(Bare::String(s)) => {
+                return Err(Error::UnsupportedAlgorithm {
+                    alg: echo(&s.unescape()),
+                })
             }
-            Some(_) => {
+            Some(Bare::Token(t) | Bare::Other(t)) => {
+                return Err(Error::UnsupportedAlgorithm { alg: echo(t) })
+            }
+            Some(Bare::Integer(_) | Bare::Boolean(_)) => {
                 return Err(Error::UnsupportedAlgorithm {
                     alg: "(not a string)".to_owned(),
                 })
             }
         }
         for required in &self.required {
-            if !input.components.iter().any(|c| &c.name == required) {
+            if !covered
+                .iter()
+                .any(|c| c.name.unescape() == required.as_str())
+            {
                 return Err(Error::MissingComponent {
                     component: echo(required),
                 });
             }
         }
         let now = self.clock.now();
-        match input.param("created") {
-            Some(ParamValue::Integer(created)) => {
-                let created = u64::try_from(*created).map_err(|_| {
+        match created {
+            Some(Bare::Integer(created)) => {
+                let created = u64::try_from(created).map_err(|_| {
                     Error::malformed(SIGNATURE_INPUT.as_str(), "created is negative")
                 })?;
                 if now.saturating_sub(created) > self.created_past
@@ -1102,9 +1491,9 @@ impl Verifier {
             }
             None => {}
         }
-        match input.param("expires") {
-            Some(ParamValue::Integer(expires)) => {
-                let expires = u64::try_from(*expires).unwrap_or(0);
+        match expires {
+            Some(Bare::Integer(expires)) => {
+                let expires = u64::try_from(expires).unwrap_or(0);
                 if now > expires {
                     return Err(Error::TimestampOutsideTolerance {
                         skew_seconds: skew(expires, now),
@@ -1125,12 +1514,10 @@ impl Verifier {
     /// Legacy candidate number `i` (None past the last one). Order: separator (space, LF,
     /// the two characters `\n`) × digest token (verbatim, ':' toggled) × content type
     /// (literal `application/json`, the header value when it differs).
-    fn legacy_candidate(&self, req: &Request<'_>, i: usize) -> Option<(Variant, String)> {
-        let digest_full = req.header(&CONTENT_DIGEST)?;
+    fn legacy_base<'r>(&self, req: &Request<'r>, i: usize) -> Option<LegacyBase<'r>> {
+        let digest_full = req.digest?;
         let token = digest_full.split_once('=').map(|(_, t)| t).unwrap_or("");
-        let header_ct = req
-            .header(&http::header::CONTENT_TYPE)
-            .filter(|ct| *ct != "application/json");
+        let header_ct = req.content_type.filter(|ct| *ct != "application/json");
         let cts: usize = if header_ct.is_some() { 2 } else { 1 };
         let per_sep = 2 * cts;
         let sep = i / per_sep;
@@ -1138,90 +1525,102 @@ impl Verifier {
         let sep_text = *LEGACY_SEPARATORS.get(sep)?;
         let toggled = rest / cts == 1;
         let use_header_ct = rest % cts == 1;
-        let token: Cow<'_, str> = if toggled {
+        // The token with ':' toggled: `:abc:` becomes `abc`, anything else `:…:`.
+        let token = if toggled {
             match token.strip_prefix(':').and_then(|t| t.strip_suffix(':')) {
-                Some(inner) => Cow::Borrowed(inner),
-                None => Cow::Owned(format!(":{token}:")),
+                Some(inner) => ("", inner, ""),
+                None => (":", token, ":"),
             }
         } else {
-            Cow::Borrowed(token)
+            ("", token, "")
         };
         let ct = match (use_header_ct, header_ct) {
             (true, Some(ct)) => ct,
             _ => "application/json",
         };
-        let len = Decimal::new(req.body_len as u64);
-        let parts = [
-            self.method_lower.as_str(),
-            self.path.as_str(),
-            self.query.as_str(),
-            &token,
-            ct,
-            len.as_str(),
-        ];
-        let mut base = String::with_capacity(
-            parts.iter().map(|p| p.len()).sum::<usize>() + 5 * sep_text.len(),
-        );
-        for (n, part) in parts.iter().enumerate() {
-            if n > 0 {
-                base.push_str(sep_text);
-            }
-            base.push_str(part);
-        }
-        let variant = Variant::Legacy {
+        Some(LegacyBase {
             sep,
+            sep_text,
             toggled,
             header_ct: use_header_ct,
-        };
-        Some((variant, base))
+            token,
+            ct,
+            len: Decimal::new(req.body_len as u64),
+        })
+    }
+
+    /// `lower(method) SP path SP query SP token SP content-type SP length`, with the
+    /// candidate's separator instead of SP.
+    fn emit_legacy(&self, b: &LegacyBase<'_>, sink: &mut impl Sink) {
+        let (pre, token, post) = b.token;
+        sink.put(&self.method_lower);
+        sink.put(b.sep_text);
+        sink.put(&self.path);
+        sink.put(b.sep_text);
+        sink.put(&self.query);
+        sink.put(b.sep_text);
+        sink.put(pre);
+        sink.put(token);
+        sink.put(post);
+        sink.put(b.sep_text);
+        sink.put(b.ct);
+        sink.put(b.sep_text);
+        sink.put(b.len.as_str());
     }
 
     /// Guide candidate number `i`: separator (LF, the two characters `\n`) × query form
     /// (`?<query>`, and `??<query>` as the guide's sample produces when there is a query).
-    fn guide_candidate(&self, req: &Request<'_>, i: usize) -> Option<(Variant, String)> {
+    fn guide_base<'r>(&self, req: &Request<'r>, i: usize) -> Option<GuideBase<'r>> {
         let forms = if self.query.is_empty() { 1 } else { 2 };
         let sep = i / forms;
         let doubled = i % forms == 1;
         let sep_text = *GUIDE_SEPARATORS.get(sep)?;
-        let digest = req.header(&CONTENT_DIGEST)?;
-        let ct = req
-            .header(&http::header::CONTENT_TYPE)
-            .unwrap_or("application/json");
-        let len_owned = Decimal::new(req.body_len as u64);
-        let len = req
-            .header(&http::header::CONTENT_LENGTH)
-            .unwrap_or(len_owned.as_str());
-        let q = if doubled { "??" } else { "?" };
-        let lines = [
-            ("\"@method\": ", self.method.as_str()),
-            ("\"@path\": ", self.path.as_str()),
-            ("\"@query\": ", q),
-            ("\"content-digest\": ", digest),
-            ("\"content-type\": ", ct),
-            ("\"content-length\": ", len),
-        ];
-        let mut base =
-            String::with_capacity(160 + digest.len() + self.path.len() + self.query.len());
-        for (n, (name, value)) in lines.iter().enumerate() {
-            if n > 0 {
-                base.push_str(sep_text);
-            }
-            base.push_str(name);
-            base.push_str(value);
-            if n == 2 {
-                base.push_str(&self.query);
-            }
-        }
-        Some((Variant::Guide { sep, doubled }, base))
+        Some(GuideBase {
+            sep,
+            sep_text,
+            doubled,
+            digest: req.digest?,
+            ct: req.content_type.unwrap_or("application/json"),
+            len: req.content_length,
+            body_len: Decimal::new(req.body_len as u64),
+        })
     }
 
-    /// The RFC 9421 base lines for `input`'s covered components, each ending in LF;
-    /// [`with_params`] appends the final `"@signature-params"` line.
-    fn rfc9421_lines(&self, req: &Request<'_>, input: &SignatureInput) -> Result<String, Error> {
-        let mut base = String::with_capacity(256 + input.raw.len());
-        for (n, c) in input.components.iter().enumerate() {
-            if input
-                .components
+    /// Six `"name": value` lines joined by the candidate's separator.
+    fn emit_guide(&self, b: &GuideBase<'_>, sink: &mut impl Sink) {
+        sink.put("\"@method\": ");
+        sink.put(&self.method);
+        sink.put(b.sep_text);
+        sink.put("\"@path\": ");
+        sink.put(&self.path);
+        sink.put(b.sep_text);
+        sink.put(if b.doubled {
+            "\"@query\": ??"
+        } else {
+            "\"@query\": ?"
+        });
+        sink.put(&self.query);
+        sink.put(b.sep_text);
+        sink.put("\"content-digest\": ");
+        sink.put(b.digest);
+        sink.put(b.sep_text);
+        sink.put("\"content-type\": ");
+        sink.put(b.ct);
+        sink.put(b.sep_text);
+        sink.put("\"content-length\": ");
+        sink.put(b.len.unwrap_or(b.body_len.as_str()));
+    }
+
+    /// The RFC 9421 base lines for the covered components, each ending in LF; the caller
+    /// adds the final `"@signature-params"` line.
+    fn emit_rfc9421_lines(
+        &self,
+        req: &Request<'_>,
+        covered: &[Comp<'_>],
+        sink: &mut impl Sink,
+    ) -> Result<(), Error> {
+        for (n, c) in covered.iter().enumerate() {
+            if covered
                 .get(..n)
                 .is_some_and(|before| before.iter().any(|b| b.name == c.name))
             {
@@ -1230,40 +1629,37 @@ impl Verifier {
                     "component listed twice",
                 ));
             }
+            let name = c.name.unescape();
             if !c.params.is_empty() {
                 return Err(Error::UnsupportedComponent {
-                    component: echo(&format!("{}{}", c.name, c.params)),
+                    component: echo(&format!("{}{}", name, c.params)),
                 });
             }
-            push_sf_string(&mut base, &c.name);
-            base.push_str(": ");
-            match c.name.as_str() {
-                "@method" => base.push_str(&self.method),
-                "@path" => base.push_str(if self.path.is_empty() {
+            // Escaping is canonical, so the raw text is the sf-string serialisation.
+            sink.put("\"");
+            sink.put(c.name.raw);
+            sink.put("\": ");
+            match name.as_ref() {
+                "@method" => sink.put(&self.method),
+                "@path" => sink.put(if self.path.is_empty() {
                     "/"
                 } else {
                     &self.path
                 }),
                 "@query" => {
-                    base.push('?');
-                    base.push_str(&self.query);
+                    sink.put("?");
+                    sink.put(&self.query);
                 }
                 "@request-target" => {
-                    base.push_str(&self.path);
+                    sink.put(&self.path);
                     if !self.query.is_empty() {
-                        base.push('?');
-                        base.push_str(&self.query);
+                        sink.put("?");
+                        sink.put(&self.query);
                     }
                 }
                 "@authority" => match &self.authority {
-                    Some(a) => base.push_str(a),
-                    None => {
-                        let start = base.len();
-                        req.push_field(&mut base, "host")?;
-                        let lowered = base.get(start..).map(str::to_ascii_lowercase);
-                        base.truncate(start);
-                        base.push_str(&lowered.unwrap_or_default());
-                    }
+                    Some(a) => sink.put(a),
+                    None => req.put_field(sink, "host", true)?,
                 },
                 name if name.starts_with('@') => {
                     return Err(Error::UnsupportedComponent {
@@ -1277,12 +1673,12 @@ impl Verifier {
                             "component names must be lowercase",
                         ));
                     }
-                    req.push_field(&mut base, name)?;
+                    req.put_field(sink, name, false)?;
                 }
             }
-            base.push('\n');
+            sink.put("\n");
         }
-        Ok(base)
+        Ok(())
     }
 }
 
@@ -1293,6 +1689,182 @@ fn with_params(lines: &str, params: &str) -> String {
     base.push_str("\"@signature-params\": ");
     base.push_str(params);
     base
+}
+
+/// Where a signature base goes: a `String` for [`Verifier::signature_bases`] and the
+/// signer, the keyed HMAC state itself when verifying (so no base is built there).
+trait Sink {
+    fn put(&mut self, text: &str);
+    /// `text` with ASCII letters in lower case.
+    fn put_lower(&mut self, text: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn put_lower(&mut self, text: &str) {
+        self.extend(text.chars().map(|c| c.to_ascii_lowercase()));
+    }
+}
+
+/// A keyed HMAC state behind a small buffer: the many short pieces of a base cost a copy
+/// each, and the HMAC sees a few large updates.
+struct MacSink<'m> {
+    mac: &'m mut HmacSha256,
+    buf: [u8; 192],
+    len: usize,
+}
+
+impl<'m> MacSink<'m> {
+    fn new(mac: &'m mut HmacSha256) -> Self {
+        MacSink {
+            mac,
+            buf: [0; 192],
+            len: 0,
+        }
+    }
+
+    fn put_bytes(&mut self, bytes: &[u8]) {
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
+            dst.copy_from_slice(bytes);
+            self.len += bytes.len();
+            return;
+        }
+        self.flush();
+        match self.buf.get_mut(..bytes.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(bytes);
+                self.len = bytes.len();
+            }
+            None => self.mac.update(bytes),
+        }
+    }
+
+    /// Feed what is buffered to the HMAC.
+    fn flush(&mut self) {
+        if let Some(pending) = self.buf.get(..self.len) {
+            self.mac.update(pending);
+        }
+        self.len = 0;
+    }
+}
+
+impl Sink for MacSink<'_> {
+    fn put(&mut self, text: &str) {
+        self.put_bytes(text.as_bytes());
+    }
+
+    fn put_lower(&mut self, text: &str) {
+        let mut lower = [0u8; 64];
+        for chunk in text.as_bytes().chunks(lower.len()) {
+            let out = lower.get_mut(..chunk.len()).unwrap_or_default();
+            for (o, c) in out.iter_mut().zip(chunk) {
+                *o = c.to_ascii_lowercase();
+            }
+            self.put_bytes(out);
+        }
+    }
+}
+
+/// The pieces of one Legacy candidate base.
+struct LegacyBase<'a> {
+    sep: usize,
+    sep_text: &'static str,
+    toggled: bool,
+    header_ct: bool,
+    /// The digest token, with the `:` added around it (or not) when toggled.
+    token: (&'static str, &'a str, &'static str),
+    ct: &'a str,
+    len: Decimal,
+}
+
+impl LegacyBase<'_> {
+    fn variant(&self) -> Variant {
+        Variant::Legacy {
+            sep: self.sep,
+            toggled: self.toggled,
+            header_ct: self.header_ct,
+        }
+    }
+}
+
+/// The pieces of one Guide candidate base.
+struct GuideBase<'a> {
+    sep: usize,
+    sep_text: &'static str,
+    doubled: bool,
+    digest: &'a str,
+    ct: &'a str,
+    /// The `Content-Length` header, else the body length.
+    len: Option<&'a str>,
+    body_len: Decimal,
+}
+
+impl GuideBase<'_> {
+    fn variant(&self) -> Variant {
+        Variant::Guide {
+            sep: self.sep,
+            doubled: self.doubled,
+        }
+    }
+}
+
+/// The inner-list members of a `Signature-Input` header by label (a later member with a
+/// label overrides an earlier one), as slices of the header.
+struct SignatureInputs<'a> {
+    members: SmallList<MemberSpan<'a>>,
+}
+
+impl<'a> SignatureInputs<'a> {
+    fn scan(text: &'a str) -> SfResult<Self> {
+        let mut members: SmallList<MemberSpan<'a>> = SmallList::default();
+        scan_dictionary(text, |member| {
+            if let Some(slot) = members.iter_mut().find(|m| m.label == member.label) {
+                *slot = member;
+                return;
+            }
+            members.push(member);
+        })?;
+        Ok(SignatureInputs { members })
+    }
+
+    fn get(&self, label: &str) -> Option<MemberSpan<'a>> {
+        self.members.iter().find(|m| m.label == label).copied()
+    }
+}
+
+/// `Signature-Input`, read and scanned on first use during one verification.
+#[derive(Default)]
+enum InputsCache<'a> {
+    #[default]
+    NotRead,
+    Ready(SignatureInputs<'a>),
+    /// Why it could not be used: missing (`None`) or malformed (the reason).
+    Failed(Option<&'static str>),
+}
+
+impl<'a> InputsCache<'a> {
+    fn get(&mut self, headers: &'a HeaderMap) -> Result<&SignatureInputs<'a>, Error> {
+        if let InputsCache::NotRead = self {
+            *self = match single_header_why(headers, &SIGNATURE_INPUT)
+                .and_then(|text| SignatureInputs::scan(text).map_err(Some))
+            {
+                Ok(inputs) => InputsCache::Ready(inputs),
+                Err(why) => InputsCache::Failed(why),
+            };
+        }
+        match self {
+            InputsCache::Ready(inputs) => Ok(inputs),
+            InputsCache::Failed(Some(reason)) => {
+                Err(Error::malformed(SIGNATURE_INPUT.as_str(), reason))
+            }
+            InputsCache::Failed(None) | InputsCache::NotRead => {
+                Err(Error::missing(SIGNATURE_INPUT.as_str()))
+            }
+        }
+    }
 }
 
 const LEGACY_SEPARATORS: [&str; 3] = [" ", "\n", "\\n"];
@@ -1361,29 +1933,47 @@ impl Variant {
 struct Request<'a> {
     headers: &'a HeaderMap,
     body_len: usize,
+    /// `Content-Digest`, `Content-Type` and `Content-Length`, each the first line trimmed
+    /// if it is visible ASCII; looked up once.
+    digest: Option<&'a str>,
+    content_type: Option<&'a str>,
+    content_length: Option<&'a str>,
 }
 
 impl<'a> Request<'a> {
-    /// First value of a header, trimmed, if it is visible ASCII.
-    fn header(&self, name: &HeaderName) -> Option<&'a str> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
+    /// `digest` is the `Content-Digest` text when the caller has already read it.
+    fn new(headers: &'a HeaderMap, body_len: usize, digest: Option<&'a str>) -> Self {
+        let header = |name: &HeaderName| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+        };
+        Request {
+            headers,
+            body_len,
+            digest: digest.or_else(|| header(&CONTENT_DIGEST)),
+            content_type: header(&http::header::CONTENT_TYPE),
+            content_length: header(&http::header::CONTENT_LENGTH),
+        }
     }
 
-    /// Append the RFC 9421 §2.1 field value: every line of the field, trimmed, joined
-    /// by ", ".
-    fn push_field(&self, out: &mut String, name: &str) -> Result<(), Error> {
+    /// Feed the RFC 9421 §2.1 field value: every line of the field, trimmed, joined by
+    /// ", " (lower-cased when `lower`).
+    fn put_field(&self, sink: &mut impl Sink, name: &str, lower: bool) -> Result<(), Error> {
         let mut any = false;
         for v in self.headers.get_all(name) {
             let text = v
                 .to_str()
                 .map_err(|_| Error::malformed(name, "not visible ASCII"))?;
             if any {
-                out.push_str(", ");
+                sink.put(", ");
             }
-            out.push_str(text.trim());
+            if lower {
+                sink.put_lower(text.trim());
+            } else {
+                sink.put(text.trim());
+            }
             any = true;
         }
         if any {
@@ -1394,7 +1984,8 @@ impl<'a> Request<'a> {
     }
 }
 
-fn single_header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<&'h str, Error> {
+/// The one line of a header (missing or repeated is an error).
+fn single_value<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<&'h HeaderValue, Error> {
     let mut values = headers.get_all(name).iter();
     let value = values.next().ok_or_else(|| Error::missing(name.as_str()))?;
     if values.next().is_some() {
@@ -1403,10 +1994,36 @@ fn single_header<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<&'h st
             "header sent more than once",
         ));
     }
+    Ok(value)
+}
+
+/// A header line as trimmed text, if it is visible ASCII.
+fn value_text<'h>(value: &'h HeaderValue, name: &HeaderName) -> Result<&'h str, Error> {
     value
         .to_str()
         .map(str::trim)
         .map_err(|_| Error::malformed(name.as_str(), "not visible ASCII"))
+}
+
+/// The one line of a header, trimmed; `Err(None)` when it is missing, else the reason it
+/// is malformed.
+fn single_header_why<'h>(
+    headers: &'h HeaderMap,
+    name: &HeaderName,
+) -> Result<&'h str, Option<&'static str>> {
+    let mut values = headers.get_all(name).iter();
+    let value = values.next().ok_or(None)?;
+    if values.next().is_some() {
+        return Err(Some("header sent more than once"));
+    }
+    // `HeaderValue::to_str`, with a faster check.
+    let bytes = value.as_bytes();
+    if !is_visible_ascii(bytes) {
+        return Err(Some("not visible ASCII"));
+    }
+    std::str::from_utf8(bytes)
+        .map(str::trim)
+        .map_err(|_| Some("not visible ASCII"))
 }
 
 struct Meta {
@@ -1485,24 +2102,38 @@ pub fn sign(
         ascii_value(&format!("{DEFAULT_LABEL}={signature_input}")),
     );
     let verifier = Verifier::new(Secrets::default(), method, path_and_query);
-    let req = Request {
-        headers: &headers,
-        body_len: body.len(),
-    };
-    let base = match dialect {
-        Dialect::Legacy => verifier.legacy_candidate(&req, 0).map(|(_, b)| b),
-        Dialect::Guide => verifier.guide_candidate(&req, 0).map(|(_, b)| b),
-        Dialect::Rfc9421 => parse_signature_input(&format!("{DEFAULT_LABEL}={signature_input}"))
-            .ok()
-            .and_then(|inputs| inputs.into_iter().next())
-            .and_then(|input| {
-                verifier
-                    .rfc9421_lines(&req, &input)
-                    .ok()
-                    .map(|lines| with_params(&lines, &input.raw))
-            }),
+    let req = Request::new(&headers, body.len(), None);
+    let mut base = String::new();
+    match dialect {
+        Dialect::Legacy => {
+            if let Some(parts) = verifier.legacy_base(&req, 0) {
+                verifier.emit_legacy(&parts, &mut base);
+            }
+        }
+        Dialect::Guide => {
+            if let Some(parts) = verifier.guide_base(&req, 0) {
+                verifier.emit_guide(&parts, &mut base);
+            }
+        }
+        Dialect::Rfc9421 => {
+            let text = format!("{DEFAULT_LABEL}={signature_input}");
+            let mut first = None;
+            let _ = scan_dictionary(&text, |m| {
+                first.get_or_insert(m);
+            });
+            if let Some(Ok(covered)) = first.map(|m| m.components()) {
+                if verifier
+                    .emit_rfc9421_lines(&req, covered.as_slice(), &mut base)
+                    .is_ok()
+                {
+                    base.push_str("\"@signature-params\": ");
+                    base.push_str(&signature_input);
+                } else {
+                    base.clear();
+                }
+            }
+        }
     }
-    .unwrap_or_default();
     let mut mac = keyed(secret.as_ref());
     mac.update(base.as_bytes());
     let tag = mac.finalize().into_bytes();

@@ -129,6 +129,38 @@ fn parse_into(value: &str) -> Result<(u64, SigList), Error> {
     Ok((timestamp, signatures))
 }
 
+/// The common case, `t=<digits>,v1=<64 hex>[,v1=<64 hex>…]` with nothing else (no
+/// whitespace, no other keys): the same result as [`parse_into`], or `None` to let it
+/// handle (and report on) everything else. Also returns the timestamp's digits, which are
+/// then exactly the decimal form of `t` that is signed (leading zeros are left to the
+/// general path), so the verifier need not format it.
+fn parse_plain(value: &[u8]) -> Option<(u64, &[u8], SigList)> {
+    let rest = value.strip_prefix(b"t=")?;
+    let digits_len = rest.iter().position(|b| !b.is_ascii_digit())?;
+    let (digits, mut rest) = rest.split_at(digits_len);
+    // Twenty digits may overflow: leave those to the general parser and its error.
+    if digits.is_empty() || digits.len() > 19 || (digits.len() > 1 && digits.first() == Some(&b'0'))
+    {
+        return None;
+    }
+    let t = digits
+        .iter()
+        .fold(0u64, |t, d| t * 10 + u64::from(d - b'0'));
+    let mut signatures = SigList::default();
+    while !rest.is_empty() {
+        let entry = rest.strip_prefix(b",v1=")?;
+        let (hex, tail) = entry.split_at_checked(64)?;
+        if !signatures.push(decode_hex32_bytes(hex)?) {
+            return None;
+        }
+        rest = tail;
+    }
+    if signatures.is_empty() {
+        return None;
+    }
+    Some((t, digits, signatures))
+}
+
 /// Decimal digits of `n` in a stack buffer (no allocation on the verify path).
 pub(crate) struct Decimal {
     buf: [u8; 20],
@@ -222,10 +254,18 @@ impl Verifier {
                 "header sent more than once",
             ));
         }
-        let text = value
-            .to_str()
-            .map_err(|_| Error::malformed(SIGNATURE_HEADER.as_str(), "not visible ASCII"))?;
-        let (t, signatures) = parse_into(text)?;
+        let t_text;
+        let (t, t_digits, signatures) = match parse_plain(value.as_bytes()) {
+            Some(parsed) => parsed,
+            None => {
+                let text = value.to_str().map_err(|_| {
+                    Error::malformed(SIGNATURE_HEADER.as_str(), "not visible ASCII")
+                })?;
+                let (t, signatures) = parse_into(text)?;
+                t_text = Decimal::new(t);
+                (t, t_text.as_bytes(), signatures)
+            }
+        };
         let key = KeySource::header_or_hash(headers.get(&EVENT_ID_HEADER));
 
         let now = self.clock.now();
@@ -234,9 +274,8 @@ impl Verifier {
                 skew_seconds: skew(t, now),
             });
         }
-        let t_text = Decimal::new(t);
         let index = match_any(&self.secrets, signatures.as_slice(), |mac| {
-            mac.update(t_text.as_bytes());
+            mac.update(t_digits);
             mac.update(b".");
             mac.update(body);
         })?;
@@ -354,6 +393,53 @@ impl HandshakeResponse {
 #[cfg(test)]
 mod tests {
     use super::Decimal;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// The fast path gives what the general parser gives, whenever it answers, and its
+        /// digits are the decimal form of `t` that gets signed.
+        #[test]
+        fn plain_agrees_with_parse_into(
+            t in "[0-9]{0,21}",
+            sigs in proptest::collection::vec("[0-9a-fA-FxX]{63,65}", 0..6),
+            sep in "(,v1=|, v1=|,v1 =|,v2=|,v1=,v1=)",
+            tail in "(|,| |,x=1|,t=1)",
+        ) {
+            let mut text = format!("t={t}");
+            for sig in &sigs {
+                text.push_str(&sep);
+                text.push_str(sig);
+            }
+            text.push_str(&tail);
+            if let Some((ts, digits, list)) = super::parse_plain(text.as_bytes()) {
+                let (gt, glist) = super::parse_into(&text).map_err(|e| {
+                    proptest::test_runner::TestCaseError::fail(format!("{text}: {e}"))
+                })?;
+                proptest::prop_assert_eq!(ts, gt);
+                proptest::prop_assert_eq!(list.as_slice(), glist.as_slice());
+                let decimal = Decimal::new(gt);
+                proptest::prop_assert_eq!(digits, decimal.as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn plain_takes_the_usual_header() {
+        let sig = "a".repeat(64);
+        assert!(super::parse_plain(format!("t=1750000000,v1={sig}").as_bytes()).is_some());
+        assert!(super::parse_plain(format!("t=0,v1={sig},v1={sig}").as_bytes()).is_some());
+        for odd in [
+            format!("t=01,v1={sig}"),
+            format!("t=1, v1={sig}"),
+            format!("t=1,v1={sig},"),
+            format!("t=1,v1={sig}0"),
+            format!("v1={sig},t=1"),
+            "t=1".to_owned(),
+            format!("t=99999999999999999999,v1={sig}"),
+        ] {
+            assert!(super::parse_plain(odd.as_bytes()).is_none(), "{odd}");
+        }
+    }
 
     #[test]
     fn decimal_matches_to_string() {

@@ -217,13 +217,23 @@ impl Verifier {
         if self.secrets.is_empty() {
             return Err(Error::NoSecrets);
         }
-        let name = self.config.header.as_str();
-        let signatures = collect_signatures(
-            headers.get_all(&self.config.header).iter(),
-            name,
-            self.config.prefix.as_deref(),
-            self.config.prefix_required,
-        )?;
+        let prefix = self.config.prefix.as_deref();
+        let mut lines = headers.get_all(&self.config.header).iter();
+        let fast = match (lines.next(), lines.next()) {
+            (Some(value), None) => {
+                single_signature(value.as_bytes(), prefix, self.config.prefix_required)
+            }
+            _ => None,
+        };
+        let signatures = match fast {
+            Some(sig) => SigList::one(sig),
+            None => collect_signatures(
+                headers.get_all(&self.config.header).iter(),
+                self.config.header.as_str(),
+                prefix,
+                self.config.prefix_required,
+            )?,
+        };
         // Everything cheap is checked before hashing the body.
         let key = KeySource::header_or_hash(
             self.config
@@ -297,6 +307,40 @@ pub(crate) fn header_text<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Resu
         return Err(Error::malformed(name.as_str(), "empty"));
     }
     Ok(text)
+}
+
+/// The common case: one header line that is exactly `[prefix]<64 hex>`. Returns what
+/// [`collect_signatures`] returns for that line, or `None` to let it handle (and report on)
+/// everything else: the hex part is valid by construction, so the line is taken here only
+/// when the part before it is visible ASCII without a comma and does not start with
+/// whitespace, i.e. when splitting at commas and trimming would leave it as it is.
+fn single_signature(value: &[u8], prefix: Option<&str>, prefix_required: bool) -> Option<[u8; 32]> {
+    if value.len() > MAX_HEADER_LEN {
+        return None;
+    }
+    let hex = match prefix {
+        Some(p) => match strip_prefix_ci_bytes(value, p.as_bytes()) {
+            Some(rest) => rest,
+            None if prefix_required => return None,
+            None => value,
+        },
+        None => value,
+    };
+    let sig = decode_hex32_bytes(hex)?;
+    let head = value.get(..value.len() - hex.len())?;
+    let plain = is_visible_ascii(head)
+        && !head.contains(&b',')
+        && !head.first().is_some_and(u8::is_ascii_whitespace);
+    plain.then_some(sig)
+}
+
+fn strip_prefix_ci_bytes<'a>(s: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let head = s.get(..prefix.len())?;
+    if head.eq_ignore_ascii_case(prefix) {
+        s.get(prefix.len()..)
+    } else {
+        None
+    }
 }
 
 /// Every signature in the header (several header lines and comma-separated values are
@@ -389,6 +433,13 @@ impl Default for SigList {
 impl SigList {
     pub(crate) const CAPACITY: usize = 4;
 
+    /// A list of one signature.
+    pub(crate) fn one(sig: [u8; 32]) -> Self {
+        let mut list = SigList::default();
+        list.push(sig);
+        list
+    }
+
     /// Append; false when full.
     pub(crate) fn push(&mut self, sig: [u8; 32]) -> bool {
         match self.items.get_mut(self.len) {
@@ -426,38 +477,79 @@ pub(crate) fn decode_hex32(s: &str) -> Option<[u8; 32]> {
 }
 
 /// [`decode_hex32`] on bytes.
+///
+/// Eight digits at a time in a `u64` (SWAR): every lane is checked to be `0-9`, `a-f` or
+/// `A-F`, then turned into its value and pairs of lanes are packed into bytes. Exactly the
+/// strings accepted by a per-character decoder are accepted (see the exhaustive test).
 pub(crate) fn decode_hex32_bytes(bytes: &[u8]) -> Option<[u8; 32]> {
-    if bytes.len() != 64 {
-        return None;
-    }
+    let bytes: &[u8; 64] = bytes.try_into().ok()?;
     let mut out = [0u8; 32];
-    let mut invalid = 0u8;
-    for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        if let [hi, lo] = pair {
-            let (hi, lo) = (HEX_VALUES[usize::from(*hi)], HEX_VALUES[usize::from(*lo)]);
-            invalid |= (hi | lo) & 0xf0;
-            *o = (hi << 4) | (lo & 0x0f);
-        }
+    let mut invalid = 0u64;
+    for (dst, src) in out.chunks_exact_mut(4).zip(bytes.chunks_exact(8)) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(src);
+        let x = u64::from_le_bytes(word);
+        let (value, bad) = hex_lanes(x);
+        invalid |= bad;
+        dst.copy_from_slice(&value.to_le_bytes());
     }
     (invalid == 0).then_some(out)
 }
 
-/// Value of each byte as a hex digit, 0xff for a non-digit.
-const HEX_VALUES: [u8; 256] = {
-    let mut table = [0xffu8; 256];
-    let mut c = 0;
-    while c < 10 {
-        table[b'0' as usize + c] = c as u8;
-        c += 1;
+const LANES_01: u64 = 0x0101_0101_0101_0101;
+const LANES_80: u64 = 0x8080_8080_8080_8080;
+
+/// Per lane of `y` (every lane below 0x80): high bit set where the lane is `>= lo`.
+const fn lanes_ge(y: u64, lo: u8) -> u64 {
+    y.wrapping_add(LANES_01.wrapping_mul(0x80 - lo as u64)) & LANES_80
+}
+
+/// Per lane of `y` (every lane below 0x80): high bit set where the lane is `<= hi`.
+const fn lanes_le(y: u64, hi: u8) -> u64 {
+    !y.wrapping_add(LANES_01.wrapping_mul(0x7f - hi as u64)) & LANES_80
+}
+
+/// Eight ASCII hex digits (little-endian lanes, first digit in the lowest byte) to four
+/// bytes, and a non-zero second value if any lane is not a hex digit.
+fn hex_lanes(x: u64) -> (u32, u64) {
+    let high = x & LANES_80;
+    let y = x & !LANES_80;
+    let digit = lanes_ge(y, b'0') & lanes_le(y, b'9');
+    let lower = y | LANES_01.wrapping_mul(0x20);
+    let letter = lanes_ge(lower, b'a') & lanes_le(lower, b'f');
+    let bad = high | ((digit | letter) ^ LANES_80);
+    // '0'-'9' have bit 6 clear and their value in the low nibble; letters have bit 6 set
+    // and 1-6 in the low nibble, hence + 9.
+    let nibbles = (y & LANES_01.wrapping_mul(0x0f)) + ((y >> 6) & LANES_01).wrapping_mul(9);
+    // Each 16-bit lane: first digit << 4 | second digit, in its low byte.
+    let pairs = ((nibbles & 0x000f_000f_000f_000f) << 4) | ((nibbles >> 8) & 0x000f_000f_000f_000f);
+    let packed = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
+    let packed = packed | (packed >> 16);
+    ((packed & 0xffff_ffff) as u32, bad)
+}
+
+/// `HeaderValue::to_str` succeeds exactly when this is true (visible ASCII or tab), checked
+/// eight bytes at a time.
+pub(crate) fn is_visible_ascii(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut bad = 0u64;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let y = x & !LANES_80;
+        let tab =
+            !(y ^ LANES_01.wrapping_mul(0x09)).wrapping_add(LANES_01.wrapping_mul(0x7f)) & LANES_80;
+        let control = !lanes_ge(y, 0x20) & LANES_80 & !tab;
+        let del = lanes_ge(y, 0x7f);
+        bad |= (x & LANES_80) | control | del;
     }
-    let mut c = 0;
-    while c < 6 {
-        table[b'a' as usize + c] = 10 + c as u8;
-        table[b'A' as usize + c] = 10 + c as u8;
-        c += 1;
-    }
-    table
-};
+    bad == 0
+        && chunks
+            .remainder()
+            .iter()
+            .all(|&b| (0x20..0x7f).contains(&b) || b == b'\t')
+}
 
 /// Run `feed` on a fresh keyed HMAC per secret and compare the result with every
 /// candidate signature in constant time; the index of the first matching secret.
@@ -595,6 +687,96 @@ mod tests {
         assert_eq!(parse_iso8601("2026-13-22T07:35:45Z"), None);
         assert_eq!(parse_iso8601("garbage"), None);
         assert_eq!(parse_iso8601("2026-11-22T07:35:45Zjunk"), None);
+    }
+
+    /// The per-character decoder the SWAR one replaced.
+    fn reference_hex32(bytes: &[u8]) -> Option<[u8; 32]> {
+        fn nibble(c: u8) -> Option<u8> {
+            match c {
+                b'0'..=b'9' => Some(c - b'0'),
+                b'a'..=b'f' => Some(c - b'a' + 10),
+                b'A'..=b'F' => Some(c - b'A' + 10),
+                _ => None,
+            }
+        }
+        if bytes.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+            *o = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        }
+        Some(out)
+    }
+
+    #[test]
+    fn hex32_matches_the_reference_for_every_byte_at_every_position() {
+        let base: Vec<u8> =
+            b"0123456789abcdefABCDEF0123456789fedcbaFEDCBA98765432100123456789".to_vec();
+        assert_eq!(base.len(), 64);
+        assert!(decode_hex32_bytes(&base).is_some());
+        for pos in 0..64 {
+            for b in 0..=255u8 {
+                let mut s = base.clone();
+                s[pos] = b;
+                assert_eq!(
+                    decode_hex32_bytes(&s),
+                    reference_hex32(&s),
+                    "byte {b:#x} at {pos}"
+                );
+            }
+        }
+        for len in [0, 1, 63, 65, 128] {
+            assert_eq!(decode_hex32_bytes(&vec![b'a'; len]), None);
+        }
+    }
+
+    #[test]
+    fn visible_ascii_matches_header_value_to_str() {
+        for len in 0..20 {
+            for pos in 0..len {
+                for b in 0..=255u8 {
+                    let mut s = vec![b'x'; len];
+                    s[pos] = b;
+                    let expected = s.iter().all(|&c| (0x20..0x7f).contains(&c) || c == b'\t');
+                    assert_eq!(
+                        is_visible_ascii(&s),
+                        expected,
+                        "byte {b:#x} at {pos} of {len}"
+                    );
+                    if let Ok(v) = HeaderValue::from_bytes(&s) {
+                        assert_eq!(is_visible_ascii(&s), v.to_str().is_ok());
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        /// The one-line fast path gives what the general parser gives, whenever it answers.
+        #[test]
+        fn single_signature_agrees_with_collect_signatures(
+            head in "[ ,\t=a-zA-Z0-9\u{80}-\u{ff}]{0,9}",
+            hex in "[0-9a-fA-F]{62,66}",
+            tail in "[ ,\t0-9a-z]{0,3}",
+            config in 0..4usize,
+        ) {
+            let (prefix, required) = match config {
+                0 => (Some("sha256="), true),
+                1 => (Some("sha256="), false),
+                2 => (Some(" a,"), false),
+                _ => (None, false),
+            };
+            let text = format!("{head}{hex}{tail}");
+            let Ok(value) = HeaderValue::from_bytes(text.as_bytes()) else {
+                return Ok(());
+            };
+            if let Some(sig) = single_signature(value.as_bytes(), prefix, required) {
+                let general = collect_signatures(std::iter::once(&value), "x", prefix, required);
+                proptest::prop_assert_eq!(general.ok().map(|l| l.as_slice().to_vec()), Some(vec![sig]));
+            }
+        }
     }
 
     #[test]

@@ -65,13 +65,17 @@ pub(crate) enum KeySource {
     BodyHash,
 }
 
+/// Visible ASCII (what `to_str` accepts) and not blank.
+fn usable_header(v: &HeaderValue) -> bool {
+    let bytes = v.as_bytes();
+    crate::hmac_hex::is_visible_ascii(bytes) && !bytes.trim_ascii().is_empty()
+}
+
 impl EventSource {
     /// The header's value if present and visible ASCII, else the body field.
     pub(crate) fn header_or(value: Option<&HeaderValue>, field: Option<Cow<'static, str>>) -> Self {
         match value {
-            Some(v) if v.to_str().is_ok_and(|t| !t.trim().is_empty()) => {
-                EventSource::Header(v.clone())
-            }
+            Some(v) if usable_header(v) => EventSource::Header(v.clone()),
             _ => match field {
                 Some(f) => EventSource::BodyField(f),
                 None => EventSource::None,
@@ -84,9 +88,7 @@ impl KeySource {
     /// The header's value if present, visible ASCII and not blank, else the body hash.
     pub(crate) fn header_or_hash(value: Option<&HeaderValue>) -> Self {
         match value {
-            Some(v) if v.to_str().is_ok_and(|t| !t.trim().is_empty()) => {
-                KeySource::Header(v.clone())
-            }
+            Some(v) if usable_header(v) => KeySource::Header(v.clone()),
             _ => KeySource::BodyHash,
         }
     }

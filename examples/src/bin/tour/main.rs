@@ -2,6 +2,7 @@
 //! No account and no network are needed: `cargo run -p examples --bin tour`.
 
 mod core;
+mod heilo;
 mod speakr;
 
 type TourResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
@@ -10,5 +11,6 @@ type TourResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 async fn main() -> TourResult {
     core::run().await?;
     speakr::run().await?;
+    heilo::run().await?;
     Ok(())
 }

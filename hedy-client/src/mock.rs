@@ -1,0 +1,677 @@
+//! A fake Hedy server (feature `mock`) answering from the crate's fixtures, for tests,
+//! examples and demos.
+//!
+//! **The fixtures are constructed, not recorded**: no live Hedy traffic was available, so they
+//! are built from the project's wire-format research (see `fixtures/README.md`). The mock
+//! shows what this crate expects Hedy to send, not proof of what Hedy sends.
+//!
+//! It checks the API key (`Authorization: Bearer <MOCK_API_KEY>`; anything else gets
+//! `401 invalid_api_key`), pages over five sessions with the `after` cursor (and three
+//! highlights, and a topic's two sessions with `startAfter`), answers `limit` outside 1..=100
+//! with `400 invalid_page_size`, unknown ids with Hedy's `404` bodies, echoes creates and
+//! updates over a fixture, and signs and `POST`s webhook deliveries (every event type, in the
+//! flat and the wrapped form) to a URL on request.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use futures::TryStreamExt;
+//! use hedy_client::mock::MockHedy;
+//!
+//! let mock = MockHedy::start().await;
+//! let hedy = mock.client()?;
+//! let all: Vec<_> = hedy.sessions().list().limit(2).into_stream().try_collect().await?;
+//! assert_eq!(all.len(), 5);
+//! # Ok(()) }
+//! ```
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use client_core::{Client, ErrorKind, RetryPolicy, StatusCode};
+use serde_json::{json, Map, Value};
+use wiremock::matchers::{method, path_regex};
+use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::webhooks::{BodyForm, EventType};
+use crate::{Error, HedyClient, RateLimits};
+
+/// The API key the mock accepts.
+pub const MOCK_API_KEY: &str = "hedy_live_mock_key_0000";
+
+/// The signing secret of the mock's webhook deliveries.
+pub const MOCK_WEBHOOK_SECRET: &str = "whsec_hedy_mock_signing_secret";
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/constructed/",
+            $name
+        ))
+    };
+}
+
+/// The sample deliveries: event, form, body.
+const DELIVERIES: [(&str, BodyForm, &str); 11] = [
+    (
+        "session.created",
+        BodyForm::Flat,
+        fixture!("webhook_session_created_flat.json"),
+    ),
+    (
+        "session.created",
+        BodyForm::Wrapped,
+        fixture!("webhook_session_created_wrapped.json"),
+    ),
+    (
+        "session.ended",
+        BodyForm::Flat,
+        fixture!("webhook_session_ended_flat.json"),
+    ),
+    (
+        "session.ended",
+        BodyForm::Wrapped,
+        fixture!("webhook_session_ended_wrapped.json"),
+    ),
+    (
+        "session.exported",
+        BodyForm::Flat,
+        fixture!("webhook_session_exported_flat.json"),
+    ),
+    (
+        "session.exported",
+        BodyForm::Wrapped,
+        fixture!("webhook_session_exported_wrapped.json"),
+    ),
+    (
+        "highlight.created",
+        BodyForm::Flat,
+        fixture!("webhook_highlight_created_flat.json"),
+    ),
+    (
+        "highlight.created",
+        BodyForm::Wrapped,
+        fixture!("webhook_highlight_created_wrapped.json"),
+    ),
+    (
+        "todo.exported",
+        BodyForm::Flat,
+        fixture!("webhook_todo_exported_flat.json"),
+    ),
+    (
+        "todo.exported",
+        BodyForm::Wrapped,
+        fixture!("webhook_todo_exported_wrapped.json"),
+    ),
+    (
+        "session.summarized",
+        BodyForm::Flat,
+        fixture!("webhook_unknown_event.json"),
+    ),
+];
+
+/// A webhook delivery the mock can send: the event name (for `X-Hedy-Event`), the body form
+/// and the exact body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SampleDelivery {
+    /// The event name.
+    pub event_type: EventType,
+    /// The body's form.
+    pub form: BodyForm,
+    /// The exact body (constructed, see the module docs).
+    pub body: Bytes,
+}
+
+/// A running fake Hedy server.
+#[derive(Debug)]
+pub struct MockHedy {
+    server: MockServer,
+}
+
+impl MockHedy {
+    /// Start the server on a free local port with every route mounted.
+    pub async fn start() -> MockHedy {
+        let server = MockServer::start().await;
+        let mock = MockHedy { server };
+        mock.mount_routes().await;
+        mock
+    }
+
+    /// The base URL (give it to [`crate::HedyClientBuilder::base_url`]).
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// The API key the mock accepts.
+    pub fn api_key(&self) -> &str {
+        MOCK_API_KEY
+    }
+
+    /// The secret the mock signs deliveries with.
+    pub fn webhook_secret(&self) -> &str {
+        MOCK_WEBHOOK_SECRET
+    }
+
+    /// The underlying wiremock server (to inspect received requests or mount more routes).
+    pub fn server(&self) -> &MockServer {
+        &self.server
+    }
+
+    /// A client for this server with the mock's key and no client-side rate limit.
+    pub fn client(&self) -> Result<HedyClient, Error> {
+        HedyClient::builder(MOCK_API_KEY)
+            .base_url(self.uri())
+            .rate_limits(RateLimits::off())
+            .build()
+    }
+
+    /// Every sample delivery: the five event types in the flat and the wrapped form, then an
+    /// event this crate does not know.
+    pub fn sample_deliveries() -> Vec<SampleDelivery> {
+        DELIVERIES
+            .iter()
+            .map(|(event, form, body)| SampleDelivery {
+                event_type: EventType::from(*event),
+                form: *form,
+                body: Bytes::from_static(body.as_bytes()),
+            })
+            .collect()
+    }
+
+    /// The sample delivery of `event_type` in `form`, if there is one.
+    pub fn sample_delivery(event_type: &EventType, form: BodyForm) -> Option<SampleDelivery> {
+        MockHedy::sample_deliveries()
+            .into_iter()
+            .find(|d| &d.event_type == event_type && d.form == form)
+    }
+
+    /// Sign `delivery` with the mock's secret (webhook-verify's Hedy signer:
+    /// `X-Hedy-Signature` and `X-Hedy-Event`) and `POST` it to `url` as Hedy does. Returns the
+    /// receiver's status; an error only when the request could not be made.
+    pub async fn deliver(&self, url: &str, delivery: &SampleDelivery) -> Result<StatusCode, Error> {
+        let headers = webhook_verify::hedy::sign_event(
+            MOCK_WEBHOOK_SECRET,
+            delivery.event_type.as_str(),
+            &delivery.body,
+        )
+        .map_err(|e| Error::new(ErrorKind::InvalidRequest, e.to_string()))?;
+        let client = Client::builder(url)
+            .user_agent("hedy-client-mock")
+            .retry_policy(RetryPolicy::never())
+            .build()?;
+        let mut request = client
+            .post("/")
+            .body_bytes(delivery.body.clone(), "application/json");
+        for (name, value) in headers {
+            if let Ok(v) = value.to_str() {
+                request = request.header(name, v);
+            }
+        }
+        match request.send_raw().await {
+            Ok(response) => Ok(response.status),
+            Err(e) => e.status().ok_or(e),
+        }
+    }
+
+    async fn route(&self, verb: &str, path: &str, responder: impl Respond + 'static) {
+        let pattern = format!("^{}$", path.replace("{id}", "[^/]+"));
+        Mock::given(method(verb))
+            .and(path_regex(pattern))
+            .and(BearerKey)
+            .respond_with(responder)
+            .mount(&self.server)
+            .await;
+    }
+
+    async fn mount_routes(&self) {
+        self.route("GET", "/me", json(200, fixture!("me.json")))
+            .await;
+
+        // Sessions.
+        let sessions = Arc::new(Pager::sessions());
+        self.route("GET", "/sessions", {
+            let sessions = sessions.clone();
+            move |req: &Request| sessions.respond_flat(req)
+        })
+        .await;
+        self.route("GET", "/sessions/{id}", {
+            let sessions = sessions.clone();
+            move |req: &Request| match segment(req, 1).as_deref() {
+                Some("sess_7Qm2xK9aL0") => json(200, fixture!("session_get.json")),
+                Some(id) => match sessions.find(id) {
+                    Some(item) => ResponseTemplate::new(200).set_body_json(item),
+                    None => json(404, fixture!("error_session_not_found_404.json")),
+                },
+                None => json(404, fixture!("error_session_not_found_404.json")),
+            }
+        })
+        .await;
+        self.route("GET", "/sessions/{id}/highlights", {
+            let sessions = sessions.clone();
+            move |req: &Request| match segment(req, 1).as_deref() {
+                Some("sess_7Qm2xK9aL0") => json(200, fixture!("session_highlights.json")),
+                Some(id) if sessions.find(id).is_some() => empty_list(),
+                _ => json(404, fixture!("error_session_not_found_404.json")),
+            }
+        })
+        .await;
+        self.route("GET", "/sessions/{id}/todos", {
+            let sessions = sessions.clone();
+            move |req: &Request| match segment(req, 1).as_deref() {
+                Some("sess_7Qm2xK9aL0") => json(200, fixture!("session_todos.json")),
+                Some(id) if sessions.find(id).is_some() => empty_list(),
+                _ => json(404, fixture!("error_session_not_found_404.json")),
+            }
+        })
+        .await;
+        self.route("GET", "/sessions/{id}/todos/{id}", |req: &Request| {
+            let todos: Value = parse(fixture!("session_todos.json"));
+            let wanted = segment(req, 3);
+            let found = todos["data"].as_array().and_then(|items| {
+                items
+                    .iter()
+                    .find(|t| t["id"].as_str() == wanted.as_deref())
+                    .filter(|_| segment(req, 1).as_deref() == Some("sess_7Qm2xK9aL0"))
+            });
+            match found {
+                Some(todo) => {
+                    ResponseTemplate::new(200).set_body_json(json!({"success": true, "data": todo}))
+                }
+                None => json(404, fixture!("error_todo_not_found_404.json")),
+            }
+        })
+        .await;
+
+        // Highlights and todos.
+        let highlights = Arc::new(Pager::highlights());
+        self.route("GET", "/highlights", {
+            let highlights = highlights.clone();
+            move |req: &Request| highlights.respond_flat(req)
+        })
+        .await;
+        self.route("GET", "/highlights/{id}", {
+            let highlights = highlights.clone();
+            move |req: &Request| match segment(req, 1).as_deref() {
+                Some("high_def456") => json(200, fixture!("highlight_get.json")),
+                Some(id) => match highlights.find(id) {
+                    Some(item) => ResponseTemplate::new(200).set_body_json(item),
+                    None => json(404, fixture!("error_highlight_not_found_404.json")),
+                },
+                None => json(404, fixture!("error_highlight_not_found_404.json")),
+            }
+        })
+        .await;
+        self.route("GET", "/todos", json(200, fixture!("todos_list.json")))
+            .await;
+
+        // Topics.
+        self.route("GET", "/topics", json(200, fixture!("topics_list.json")))
+            .await;
+        self.route("GET", "/topics/{id}", |req: &Request| {
+            match known(fixture!("topics_list.json"), segment(req, 1)) {
+                Some(topic) => ResponseTemplate::new(200)
+                    .set_body_json(json!({"success": true, "data": topic})),
+                None => json(404, fixture!("error_not_found_404.json")),
+            }
+        })
+        .await;
+        self.route("POST", "/topics", |req: &Request| {
+            let name_ok = body_object(req)
+                .and_then(|b| {
+                    b.get("name")
+                        .and_then(Value::as_str)
+                        .map(|n| !n.trim().is_empty())
+                })
+                .unwrap_or(false);
+            if name_ok {
+                overlay(201, fixture!("topic_created.json"), req)
+            } else {
+                json(400, fixture!("error_validation_error_400.json"))
+            }
+        })
+        .await;
+        self.route("PATCH", "/topics/{id}", |req: &Request| {
+            match known(fixture!("topics_list.json"), segment(req, 1)) {
+                Some(topic) => overlay_value(200, topic, req),
+                None => json(404, fixture!("error_not_found_404.json")),
+            }
+        })
+        .await;
+        self.route("DELETE", "/topics/{id}", |req: &Request| {
+            match known(fixture!("topics_list.json"), segment(req, 1)) {
+                Some(_) => json(200, fixture!("topic_deleted.json")),
+                None => json(404, fixture!("error_not_found_404.json")),
+            }
+        })
+        .await;
+        let topic_sessions = Arc::new(Pager::topic_sessions());
+        self.route("GET", "/topics/{id}/sessions", {
+            let topic_sessions = topic_sessions.clone();
+            move |req: &Request| match segment(req, 1).as_deref() {
+                Some("topic_xyz") => topic_sessions.respond_nested(req),
+                Some(id) if known(fixture!("topics_list.json"), Some(id.to_owned())).is_some() => {
+                    Pager::default().respond_nested(req)
+                }
+                _ => json(404, fixture!("error_not_found_404.json")),
+            }
+        })
+        .await;
+
+        // Session contexts.
+        self.route(
+            "GET",
+            "/contexts",
+            json(200, fixture!("contexts_list.json")),
+        )
+        .await;
+        self.route("GET", "/contexts/{id}", |req: &Request| {
+            match known(fixture!("contexts_list.json"), segment(req, 1)) {
+                Some(ctx) => {
+                    ResponseTemplate::new(200).set_body_json(json!({"success": true, "data": ctx}))
+                }
+                None => json(404, fixture!("error_not_found_404.json")),
+            }
+        })
+        .await;
+        self.route("POST", "/contexts", |req: &Request| {
+            let title_ok = body_object(req)
+                .and_then(|b| {
+                    b.get("title")
+                        .and_then(Value::as_str)
+                        .map(|t| !t.trim().is_empty())
+                })
+                .unwrap_or(false);
+            if title_ok {
+                overlay(201, fixture!("context_created.json"), req)
+            } else {
+                json(400, fixture!("error_validation_error_400.json"))
+            }
+        })
+        .await;
+        self.route("PATCH", "/contexts/{id}", |req: &Request| {
+            match known(fixture!("contexts_list.json"), segment(req, 1)) {
+                Some(ctx) => overlay_value(200, ctx, req),
+                None => json(404, fixture!("error_not_found_404.json")),
+            }
+        })
+        .await;
+        self.route("DELETE", "/contexts/{id}", |req: &Request| {
+            match known(fixture!("contexts_list.json"), segment(req, 1)) {
+                Some(_) => json(200, fixture!("context_deleted.json")),
+                None => json(404, fixture!("error_not_found_404.json")),
+            }
+        })
+        .await;
+
+        // Webhook subscriptions.
+        self.route(
+            "GET",
+            "/webhooks",
+            json(200, fixture!("webhooks_list.json")),
+        )
+        .await;
+        self.route("POST", "/webhooks", |req: &Request| {
+            let body = body_object(req).unwrap_or_default();
+            let https = body
+                .get("url")
+                .and_then(Value::as_str)
+                .is_some_and(|u| u.starts_with("https://"));
+            let has_event = body
+                .get("events")
+                .and_then(Value::as_array)
+                .is_some_and(|e| !e.is_empty())
+                || body.get("event").and_then(Value::as_str).is_some();
+            if !https {
+                error(400, "invalid_webhook_url", "Webhook URL must use HTTPS")
+            } else if !has_event {
+                error(400, "missing_event", "At least one event is required")
+            } else {
+                overlay(201, fixture!("webhook_created.json"), req)
+            }
+        })
+        .await;
+        self.route("DELETE", "/webhooks/{id}", |req: &Request| {
+            let id = segment(req, 1);
+            let listed = known(fixture!("webhooks_list.json"), id.clone()).is_some();
+            if listed || id.as_deref() == Some("wh_new001") {
+                json(200, fixture!("webhook_deleted.json"))
+            } else {
+                error(404, "webhook_not_found", "Webhook not found")
+            }
+        })
+        .await;
+
+        // A wrong or missing key on any route, and unknown routes.
+        Mock::given(wiremock::matchers::any())
+            .respond_with(|req: &Request| {
+                if BearerKey.matches(req) {
+                    error(404, "not_found", "Route not found")
+                } else {
+                    json(401, fixture!("error_invalid_api_key_401.json"))
+                }
+            })
+            .with_priority(255)
+            .mount(&self.server)
+            .await;
+    }
+}
+
+/// Accepts the mock key as a bearer token.
+#[derive(Debug, Clone, Copy)]
+struct BearerKey;
+
+impl Match for BearerKey {
+    fn matches(&self, req: &Request) -> bool {
+        req.headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            == Some(MOCK_API_KEY)
+    }
+}
+
+/// Pages over a list of items by cursor (the id of the last item of the previous page).
+#[derive(Default)]
+struct Pager {
+    items: Vec<Value>,
+    id_key: &'static str,
+}
+
+impl Pager {
+    fn collect(pages: &[&str], nested: bool, id_key: &'static str) -> Pager {
+        let mut items = Vec::new();
+        for page in pages {
+            let page = parse(page);
+            let list = if nested {
+                &page["data"]["sessions"]
+            } else {
+                &page["data"]
+            };
+            if let Some(list) = list.as_array() {
+                items.extend(list.iter().cloned());
+            }
+        }
+        Pager { items, id_key }
+    }
+
+    fn sessions() -> Pager {
+        Pager::collect(
+            &[
+                fixture!("sessions_list_page1.json"),
+                fixture!("sessions_list_page2.json"),
+                fixture!("sessions_list_page3.json"),
+            ],
+            false,
+            "sessionId",
+        )
+    }
+
+    fn highlights() -> Pager {
+        Pager::collect(
+            &[
+                fixture!("highlights_list_page1.json"),
+                fixture!("highlights_list_page2.json"),
+            ],
+            false,
+            "highlightId",
+        )
+    }
+
+    fn topic_sessions() -> Pager {
+        Pager::collect(
+            &[
+                fixture!("topic_sessions_page1.json"),
+                fixture!("topic_sessions_page2.json"),
+            ],
+            true,
+            "sessionId",
+        )
+    }
+
+    fn find(&self, id: &str) -> Option<&Value> {
+        self.items
+            .iter()
+            .find(|item| item[self.id_key].as_str() == Some(id))
+    }
+
+    /// The page after `cursor` of at most `limit` items: `(items, next cursor)`, or an error
+    /// response for a bad `limit` or an unknown cursor.
+    fn page(
+        &self,
+        req: &Request,
+        cursor_param: &str,
+        filter: impl Fn(&Value) -> bool,
+    ) -> Result<(Vec<Value>, Option<String>, usize), Box<ResponseTemplate>> {
+        let limit = match query(req, "limit") {
+            None => 50,
+            Some(l) => match l.parse::<usize>() {
+                Ok(n) if (1..=100).contains(&n) => n,
+                _ => {
+                    return Err(Box::new(json(
+                        400,
+                        fixture!("error_invalid_page_size_400.json"),
+                    )))
+                }
+            },
+        };
+        let matching: Vec<&Value> = self.items.iter().filter(|i| filter(i)).collect();
+        let start = match query(req, cursor_param) {
+            None => 0,
+            Some(cursor) => match matching
+                .iter()
+                .position(|i| i[self.id_key].as_str() == Some(cursor.as_str()))
+            {
+                Some(i) => i + 1,
+                None => return Err(Box::new(error(400, "validation_error", "Unknown cursor"))),
+            },
+        };
+        let page: Vec<Value> = matching
+            .iter()
+            .skip(start)
+            .take(limit)
+            .map(|v| (*v).clone())
+            .collect();
+        let end = start + page.len();
+        let next = if end < matching.len() {
+            page.last()
+                .and_then(|v| v[self.id_key].as_str())
+                .map(str::to_owned)
+        } else {
+            None
+        };
+        Ok((page, next, matching.len()))
+    }
+
+    /// Envelope A (`format=zapier`: a bare array of every item).
+    fn respond_flat(&self, req: &Request) -> ResponseTemplate {
+        let topic = query(req, "topicId");
+        let filter = |item: &Value| match &topic {
+            Some(t) => item["topic"]["id"].as_str() == Some(t.as_str()),
+            None => true,
+        };
+        if query(req, "format").as_deref() == Some("zapier") {
+            let all: Vec<&Value> = self.items.iter().filter(|i| filter(i)).collect();
+            return ResponseTemplate::new(200).set_body_json(all);
+        }
+        match self.page(req, "after", filter) {
+            Ok((items, next, total)) => ResponseTemplate::new(200).set_body_json(json!({
+                "success": true,
+                "data": items,
+                "pagination": {"hasMore": next.is_some(), "next": next, "total": total},
+            })),
+            Err(response) => *response,
+        }
+    }
+
+    /// Envelope E.
+    fn respond_nested(&self, req: &Request) -> ResponseTemplate {
+        match self.page(req, "startAfter", |_| true) {
+            Ok((items, next, _)) => ResponseTemplate::new(200).set_body_json(json!({
+                "success": true,
+                "data": {
+                    "pagination": {"count": items.len(), "hasMore": next.is_some(), "nextCursor": next},
+                    "sessions": items,
+                },
+            })),
+            Err(response) => *response,
+        }
+    }
+}
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+fn json(status: u16, body: &'static str) -> ResponseTemplate {
+    ResponseTemplate::new(status).set_body_raw(body, "application/json")
+}
+
+fn error(status: u16, code: &str, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .set_body_json(json!({"success": false, "error": {"code": code, "message": message}}))
+}
+
+fn empty_list() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"success": true, "data": []}))
+}
+
+fn query(req: &Request, key: &str) -> Option<String> {
+    req.url
+        .query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Path segment `n` (0 is the resource name).
+fn segment(req: &Request, n: usize) -> Option<String> {
+    req.url.path_segments()?.nth(n).map(str::to_owned)
+}
+
+/// The item of a `{data: [...]}` fixture whose `id` is `id`.
+fn known(list_fixture: &str, id: Option<String>) -> Option<Value> {
+    let id = id?;
+    parse(list_fixture)["data"]
+        .as_array()?
+        .iter()
+        .find(|item| item["id"].as_str() == Some(id.as_str()))
+        .cloned()
+}
+
+fn body_object(req: &Request) -> Option<Map<String, Value>> {
+    serde_json::from_slice(&req.body).ok()
+}
+
+/// The `data` of a `{success, data}` fixture with the request body's fields laid over it.
+fn overlay(status: u16, fixture: &str, req: &Request) -> ResponseTemplate {
+    overlay_value(status, parse(fixture)["data"].clone(), req)
+}
+
+fn overlay_value(status: u16, mut base: Value, req: &Request) -> ResponseTemplate {
+    if let (Value::Object(target), Some(changes)) = (&mut base, body_object(req)) {
+        for (k, v) in changes {
+            target.insert(k, v);
+        }
+    }
+    ResponseTemplate::new(status).set_body_json(json!({"success": true, "data": base}))
+}

@@ -1,0 +1,123 @@
+//! Small types shared by the resource modules: the `{success, data, meta}` envelope ([`Meta`]),
+//! and the shared [`Timestamp`], [`Patch`] and open-enum macro from client-core.
+
+use client_core::{Error, ErrorKind, RawResponse, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+/// The `meta` object of every Heilo response.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Meta {
+    /// The server's time when it answered.
+    #[serde(default)]
+    pub timestamp: Option<Timestamp>,
+}
+
+/// The `error` object of an envelope.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub(crate) struct EnvelopeError {
+    #[serde(default)]
+    pub(crate) code: Option<String>,
+    #[serde(default)]
+    pub(crate) message: Option<String>,
+}
+
+/// `{success, data, meta}` (success) or `{success: false, error, meta}` (failure).
+#[derive(Debug, Deserialize)]
+struct Envelope<T> {
+    #[serde(default)]
+    success: Option<bool>,
+    #[serde(default = "none")]
+    data: Option<T>,
+    #[serde(default)]
+    meta: Option<Meta>,
+    #[serde(default)]
+    error: Option<EnvelopeError>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+/// Send `request` and unwrap the envelope of a 2xx answer into its `data` and `meta`.
+///
+/// A 2xx that says `success: false` or carries no `data` is an error (kind `Http` with the
+/// envelope's code, or `Decode` when there is nothing to go on), never a silent default.
+pub(crate) async fn send_data<T: DeserializeOwned>(
+    request: RequestBuilder,
+) -> Result<(T, Meta), Error> {
+    let response = request.send_raw().await?;
+    unwrap_envelope(&response)
+}
+
+pub(crate) fn unwrap_envelope<T: DeserializeOwned>(
+    response: &RawResponse,
+) -> Result<(T, Meta), Error> {
+    let envelope: Envelope<T> = response.json()?;
+    let meta = envelope.meta.unwrap_or_default();
+    if envelope.success == Some(false) {
+        let error = envelope.error.unwrap_or_default();
+        let mut err = Error::new(
+            ErrorKind::Http,
+            error
+                .message
+                .unwrap_or_else(|| "the server answered `success: false`".to_owned()),
+        )
+        .with_status(response.status);
+        if let Some(code) = error.code {
+            err = err.with_vendor_code(code);
+        }
+        return Err(err);
+    }
+    match envelope.data {
+        Some(data) => Ok((data, meta)),
+        None => Err(
+            Error::new(ErrorKind::Decode, "the response envelope has no `data`")
+                .with_status(response.status),
+        ),
+    }
+}
+
+/// Deserialize `null` (or a missing key, with `#[serde(default)]`) as the type's default.
+pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+pub(crate) use client_core::open_enum;
+pub use client_core::{Patch, Timestamp};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_without_data_or_with_success_false_is_an_error() {
+        let response = |body: &'static str| RawResponse {
+            status: http::StatusCode::OK,
+            headers: http::HeaderMap::new(),
+            body: bytes::Bytes::from_static(body.as_bytes()),
+        };
+        let ok: (u32, Meta) = unwrap_envelope(&response(
+            r#"{"success":true,"data":7,"meta":{"timestamp":"2026-06-03T12:34:56Z"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(ok.0, 7);
+        assert_eq!(
+            ok.1.timestamp.map(|t| t.as_str().to_owned()).as_deref(),
+            Some("2026-06-03T12:34:56Z")
+        );
+        let err = unwrap_envelope::<u32>(&response(
+            r#"{"success":false,"error":{"code":"NOT_FOUND","message":"gone"}}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(err.vendor_code(), Some("NOT_FOUND"));
+        assert_eq!(err.message(), Some("gone"));
+        let err = unwrap_envelope::<u32>(&response(r#"{"success":true}"#)).unwrap_err();
+        assert!(err.is_decode());
+    }
+}
