@@ -12,7 +12,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use client_core::{Client, Page, PageRequest, Paginator, RetryPolicy};
+use client_core::{Client, Page, Paginator, RetryPolicy};
 use futures::TryStreamExt;
 use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -168,12 +168,9 @@ async fn typed_get_vs_bare(rounds: usize) {
 
 async fn walk(client: &Client, prefetch: usize, consumer_delay: Duration) -> usize {
     let lister = client.clone();
-    let mut pages = Paginator::page_number(1, move |req| {
+    let mut pages = Paginator::page_number(1, move |n| {
         let client = lister.clone();
         async move {
-            let PageRequest::Number(n) = req else {
-                unreachable!()
-            };
             let list: List = client.get("/pages").query("page", n).send_json().await?;
             Ok(Page::new(list.recordings).has_more(list.has_next))
         }

@@ -54,7 +54,7 @@ pub use error::{
     Error, ErrorDecoder, ErrorKind, ErrorResponse, GenericErrorDecoder, Result, VendorError,
     BODY_SNIPPET_LIMIT,
 };
-pub use model::{Patch, Timestamp};
+pub use model::{null_as_default, Patch, Timestamp};
 pub use multipart::Multipart;
 pub use pagination::{Page, PageRequest, PageStream, Paginator, Strategy};
 pub use rate_limit::{GcraLimiter, GcraLimiterBuilder, Quota, RateLimiter, Unlimited};

@@ -360,6 +360,17 @@ impl From<i64> for Patch<i64> {
     }
 }
 
+/// Deserialize `null` as the type's default (with `#[serde(default)]`, a missing key too): for
+/// lists and maps that vendors sometimes send as `null`. Use it as
+/// `#[serde(default, deserialize_with = "client_core::null_as_default")]`.
+pub fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 /// Declares an open string enum: the known variants plus `Unknown(String)`, which keeps a value
 /// this version does not know. It (de)serializes as the wire string. With
 /// `: normalize(f)`, a received string is mapped by `f` before it is matched (for example to

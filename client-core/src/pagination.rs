@@ -123,31 +123,67 @@ impl<T: Send + 'static> Paginator<T> {
         }
     }
 
-    /// Cursor style.
+    /// Cursor style: `fetch` gets `None` for the first page, then each page's next cursor.
     pub fn cursor<F, Fut>(fetch: F) -> Self
     where
-        F: Fn(PageRequest) -> Fut + Send + Sync + 'static,
+        F: Fn(Option<String>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
     {
-        Self::new(Strategy::Cursor, fetch)
+        Self::new(Strategy::Cursor, move |request| {
+            let cursor = match request {
+                PageRequest::Cursor(cursor) => Ok(cursor),
+                other => Err(other),
+            };
+            Self::typed(cursor, &fetch)
+        })
     }
 
-    /// Page-number style, starting at `first`.
+    /// Page-number style: `fetch` gets `first`, then each following page number.
     pub fn page_number<F, Fut>(first: u64, fetch: F) -> Self
     where
-        F: Fn(PageRequest) -> Fut + Send + Sync + 'static,
+        F: Fn(u64) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
     {
-        Self::new(Strategy::PageNumber { first }, fetch)
+        Self::new(Strategy::PageNumber { first }, move |request| {
+            let number = match request {
+                PageRequest::Number(n) => Ok(n),
+                other => Err(other),
+            };
+            Self::typed(number, &fetch)
+        })
     }
 
-    /// Offset style.
+    /// Offset style: `fetch` gets the index of the first item wanted (0, then the count so
+    /// far).
     pub fn offset<F, Fut>(fetch: F) -> Self
     where
-        F: Fn(PageRequest) -> Fut + Send + Sync + 'static,
+        F: Fn(u64) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
     {
-        Self::new(Strategy::Offset, fetch)
+        Self::new(Strategy::Offset, move |request| {
+            let offset = match request {
+                PageRequest::Offset(n) => Ok(n),
+                other => Err(other),
+            };
+            Self::typed(offset, &fetch)
+        })
+    }
+
+    /// Call a typed fetch, or fail a request of another style (which the walker never makes).
+    fn typed<A, F, Fut>(
+        argument: Result<A, PageRequest>,
+        fetch: &F,
+    ) -> futures::future::Either<Fut, futures::future::Ready<Result<Page<T>, Error>>>
+    where
+        F: Fn(A) -> Fut,
+        Fut: Future<Output = Result<Page<T>, Error>>,
+    {
+        match argument {
+            Ok(a) => futures::future::Either::Left(fetch(a)),
+            Err(other) => futures::future::Either::Right(futures::future::ready(Err(
+                pagination_error(&format!("unexpected page request {other:?}")),
+            ))),
+        }
     }
 
     /// How many pages may be fetched ahead of the one being consumed (default 1; 0 fetches

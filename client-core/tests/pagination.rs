@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use client_core::{Client, ErrorKind, Page, PageRequest, Paginator, RetryPolicy, StatusCode};
+use client_core::{Client, ErrorKind, Page, Paginator, RetryPolicy, StatusCode};
 use futures::{StreamExt, TryStreamExt};
 use serde::Deserialize;
 use serde_json::json;
@@ -55,12 +55,9 @@ struct CursorBody {
 
 fn cursor_listing(client: &Client) -> Paginator<Item> {
     let client = client.clone();
-    Paginator::cursor(move |request| {
+    Paginator::cursor(move |after| {
         let client = client.clone();
         async move {
-            let PageRequest::Cursor(after) = request else {
-                panic!("a cursor listing was asked for {request:?}");
-            };
             let body: CursorBody = client
                 .get("/items")
                 .query("limit", 3)
@@ -207,12 +204,9 @@ struct NumberBody {
 
 fn number_listing(client: &Client) -> Paginator<Item> {
     let client = client.clone();
-    Paginator::page_number(1, move |request| {
+    Paginator::page_number(1, move |n| {
         let client = client.clone();
         async move {
-            let PageRequest::Number(n) = request else {
-                panic!("a page-number listing was asked for {request:?}");
-            };
             let body: NumberBody = client.get("/pages").query("page", n).send_json().await?;
             Ok(Page::new(body.items).has_more(body.has_next))
         }
@@ -368,12 +362,9 @@ struct OffsetBody {
 
 fn offset_listing(client: &Client) -> Paginator<Item> {
     let client = client.clone();
-    Paginator::offset(move |request| {
+    Paginator::offset(move |offset| {
         let client = client.clone();
         async move {
-            let PageRequest::Offset(offset) = request else {
-                panic!("an offset listing was asked for {request:?}");
-            };
             let body: OffsetBody = client
                 .get("/offset")
                 .query("offset", offset)

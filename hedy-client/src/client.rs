@@ -177,14 +177,25 @@ impl HedyClient {
     }
 }
 
-/// Configures a [`HedyClient`].
-#[derive(Debug)]
+/// Configures a [`HedyClient`]. `Debug` never shows the API key.
 pub struct HedyClientBuilder {
     api_key: String,
     base_url: Option<String>,
     region: Region,
     configure: Configure,
     limits: RateLimits,
+}
+
+impl std::fmt::Debug for HedyClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HedyClientBuilder")
+            .field("api_key", &"<redacted>")
+            .field("base_url", &self.base_url)
+            .field("region", &self.region)
+            .field("configure", &self.configure)
+            .field("limits", &self.limits)
+            .finish()
+    }
 }
 
 impl HedyClientBuilder {
@@ -275,6 +286,14 @@ mod tests {
         assert_eq!(bad.err().map(|e| e.kind()), Some(ErrorKind::Config));
         let empty = HedyClient::new("  ");
         assert_eq!(empty.err().map(|e| e.kind()), Some(ErrorKind::Config));
+    }
+
+    #[test]
+    fn the_key_never_shows() {
+        let builder = HedyClient::builder("hedy_live_secret123");
+        assert!(!format!("{builder:?}").contains("secret123"));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("secret123"));
     }
 
     #[test]

@@ -34,58 +34,56 @@
 use client_core::{Error, ErrorDecoder, ErrorKind, ErrorResponse, StatusCode, VendorError};
 use serde::Deserialize;
 
-use crate::types::open_enum;
-
-open_enum! {
+client_core::open_enum! {
     /// An error `code` Hedy sends (the names of the endpoint reference, plus older names
     /// from earlier integrations). Others are kept in `Unknown`.
-    ErrorCode {
+    pub enum ErrorCode {
         /// 400: the body failed validation.
-        ValidationError => "validation_error",
+        ValidationError = "validation_error",
         /// 400: `limit` outside 1..=100.
-        InvalidPageSize => "invalid_page_size",
+        InvalidPageSize = "invalid_page_size",
         /// 400: the webhook URL is refused (not HTTPS).
-        InvalidWebhookUrl => "invalid_webhook_url",
+        InvalidWebhookUrl = "invalid_webhook_url",
         /// 400: no event given for a webhook.
-        MissingEvent => "missing_event",
+        MissingEvent = "missing_event",
         /// 400: an unknown event name.
-        InvalidEvent => "invalid_event",
+        InvalidEvent = "invalid_event",
         /// 400: unknown event names.
-        InvalidEvents => "invalid_events",
+        InvalidEvents = "invalid_events",
         /// 400: the account has the maximum number of webhooks.
-        WebhookLimitExceeded => "webhook_limit_exceeded",
+        WebhookLimitExceeded = "webhook_limit_exceeded",
         /// 400: a topic with more than 4 000 sessions was only partly deleted.
-        DeletionLimitExceeded => "deletion_limit_exceeded",
+        DeletionLimitExceeded = "deletion_limit_exceeded",
         /// 400 (older name): a bad parameter.
-        InvalidParameter => "invalid_parameter",
+        InvalidParameter = "invalid_parameter",
         /// The free tier's single session context is used.
-        ContextLimitExceeded => "context_limit_exceeded",
+        ContextLimitExceeded = "context_limit_exceeded",
         /// 401: no API key.
-        MissingApiKey => "missing_api_key",
+        MissingApiKey = "missing_api_key",
         /// 401: the API key is wrong or was regenerated.
-        InvalidApiKey => "invalid_api_key",
+        InvalidApiKey = "invalid_api_key",
         /// 401 (older name).
-        AuthenticationFailed => "authentication_failed",
+        AuthenticationFailed = "authentication_failed",
         /// 403: the feature needs a Pro plan.
-        TierLimitExceeded => "tier_limit_exceeded",
+        TierLimitExceeded = "tier_limit_exceeded",
         /// 404: no such session.
-        SessionNotFound => "session_not_found",
+        SessionNotFound = "session_not_found",
         /// 404: no such highlight.
-        HighlightNotFound => "highlight_not_found",
+        HighlightNotFound = "highlight_not_found",
         /// 404: no such todo.
-        TodoNotFound => "todo_not_found",
+        TodoNotFound = "todo_not_found",
         /// 404: no such webhook.
-        WebhookNotFound => "webhook_not_found",
+        WebhookNotFound = "webhook_not_found",
         /// 404: no such topic or context.
-        NotFound => "not_found",
+        NotFound = "not_found",
         /// 404 (older name).
-        ResourceNotFound => "resource_not_found",
+        ResourceNotFound = "resource_not_found",
         /// 409: the topic is being deleted already.
-        DeletionInProgress => "deletion_in_progress",
+        DeletionInProgress = "deletion_in_progress",
         /// 429: over 200 requests a minute, or 5 webhook creations a minute.
-        RateLimitExceeded => "rate_limit_exceeded",
+        RateLimitExceeded = "rate_limit_exceeded",
         /// 500.
-        InternalError => "internal_error",
+        InternalError = "internal_error",
     }
 }
 

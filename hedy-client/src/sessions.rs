@@ -30,7 +30,7 @@
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
-use client_core::{Client, ErrorKind, PageRequest, Paginator, RequestBuilder};
+use client_core::{Client, Paginator, RequestBuilder};
 use futures::stream::BoxStream;
 use serde::Deserialize;
 
@@ -330,13 +330,10 @@ impl ListSessions<'_> {
     pub fn paginator(self) -> Paginator<Session> {
         let core = self.client.core.clone();
         let params = Arc::new(self.params);
-        Paginator::cursor(move |request| {
+        Paginator::cursor(move |cursor| {
             let core = core.clone();
             let params = params.clone();
             async move {
-                let PageRequest::Cursor(cursor) = request else {
-                    return Err(Error::new(ErrorKind::Pagination, "expected a cursor"));
-                };
                 let raw = params.request(&core, cursor.as_deref()).send_raw().await?;
                 Ok(envelope::list::<Session>(&raw)?.into_page())
             }

@@ -33,7 +33,7 @@
 
 use std::sync::Arc;
 
-use client_core::{Client, ErrorKind, PageRequest, Paginator, RequestBuilder};
+use client_core::{Client, Paginator, RequestBuilder};
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
@@ -430,13 +430,10 @@ impl ListTopicSessions<'_> {
     pub fn paginator(self) -> Paginator<TopicSession> {
         let core = self.client.core.clone();
         let params = Arc::new(self.params);
-        Paginator::cursor(move |request| {
+        Paginator::cursor(move |cursor| {
             let core = core.clone();
             let params = params.clone();
             async move {
-                let PageRequest::Cursor(cursor) = request else {
-                    return Err(Error::new(ErrorKind::Pagination, "expected a cursor"));
-                };
                 let raw = params.request(&core, cursor.as_deref()).send_raw().await?;
                 Ok(envelope::list::<TopicSession>(&raw)?.into_page())
             }

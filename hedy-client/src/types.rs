@@ -1,238 +1,13 @@
-//! Small types shared by the resource modules: [`Timestamp`], the tri-state [`Patch`], the
-//! delete acknowledgement [`Deleted`], list pages ([`ListPage`], [`Pagination`]) and the
-//! [`SessionType`] open enum.
+//! Small types shared by the resource modules: the delete acknowledgement [`Deleted`], list
+//! pages ([`ListPage`], [`Pagination`]) and the [`SessionType`] open enum. [`Timestamp`] (kept
+//! as sent, parsed on demand) and the tri-state [`Patch`] come from `client-core`.
 
-use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use serde::{Deserialize, Deserializer};
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+pub use client_core::{Patch, Timestamp};
 
 /// Fields a model does not know (yet), kept as sent so that nothing the server says is lost.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
-
-/// A timestamp exactly as Hedy sent it, with a parsing accessor.
-///
-/// Hedy sends ISO-8601 UTC strings, sometimes with microseconds
-/// (`2026-03-03T14:00:00.953635Z`). The text is kept, so an unexpected form never fails a
-/// whole response; [`Timestamp::to_system_time`] parses it on demand (a time without an
-/// offset is read as UTC).
-///
-/// ```
-/// use hedy_client::Timestamp;
-/// let t = Timestamp::from("2026-03-03T14:00:00.953635Z");
-/// assert_eq!(t.as_str(), "2026-03-03T14:00:00.953635Z");
-/// assert_eq!(t.unix_seconds().map(f64::floor), Some(1_772_546_400.0));
-/// assert_eq!(Timestamp::from("next Tuesday").to_system_time(), None);
-/// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Timestamp(String);
-
-impl Timestamp {
-    /// The text as sent.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The instant, when the text is an ISO-8601 date or date-time (`Z`, `±HH:MM` or no
-    /// offset, read as UTC).
-    pub fn to_system_time(&self) -> Option<SystemTime> {
-        let (secs, nanos) = parse_iso8601(&self.0)?;
-        let whole = if secs >= 0 {
-            UNIX_EPOCH.checked_add(Duration::from_secs(secs.unsigned_abs()))?
-        } else {
-            UNIX_EPOCH.checked_sub(Duration::from_secs(secs.unsigned_abs()))?
-        };
-        whole.checked_add(Duration::from_nanos(u64::from(nanos)))
-    }
-
-    /// Seconds since the Unix epoch, with the fraction (see [`Timestamp::to_system_time`]).
-    pub fn unix_seconds(&self) -> Option<f64> {
-        let (secs, nanos) = parse_iso8601(&self.0)?;
-        Some(secs as f64 + f64::from(nanos) / 1e9)
-    }
-}
-
-impl fmt::Debug for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
-    }
-}
-
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(&self.0)
-    }
-}
-
-impl From<&str> for Timestamp {
-    fn from(s: &str) -> Self {
-        Timestamp(s.to_owned())
-    }
-}
-
-impl From<String> for Timestamp {
-    fn from(s: String) -> Self {
-        Timestamp(s)
-    }
-}
-
-impl Serialize for Timestamp {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Timestamp {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Timestamp)
-    }
-}
-
-/// `(seconds since the epoch, nanoseconds)` of `YYYY-MM-DD[(T| )hh:mm[:ss[.fff…]]][Z|±hh[:]mm]`.
-fn parse_iso8601(text: &str) -> Option<(i64, u32)> {
-    fn num(s: &str) -> Option<i64> {
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        s.parse().ok()
-    }
-    let text = text.trim();
-    let (date, time) = match text.find(['T', 't', ' ']) {
-        Some(i) => (&text[..i], Some(&text[i + 1..])),
-        None => (text, None),
-    };
-    let mut ymd = date.splitn(3, '-');
-    let (year, month, day) = (num(ymd.next()?)?, num(ymd.next()?)?, num(ymd.next()?)?);
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let month_len = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if date.len() != 10 || !(1..=month_len).contains(&day) {
-        return None;
-    }
-    let mut seconds = days_since_epoch(year, month, day) * 86_400;
-    let mut nanos = 0u32;
-    if let Some(time) = time {
-        let (clock, offset) = if let Some(t) = time.strip_suffix(['Z', 'z']) {
-            (t, 0)
-        } else if let Some(i) = time.rfind(['+', '-']) {
-            let sign = if time[i..].starts_with('-') { -1 } else { 1 };
-            let digits = time[i + 1..].replace(':', "");
-            if digits.len() != 4 {
-                return None;
-            }
-            let (hh, mm) = (num(&digits[..2])?, num(&digits[2..])?);
-            (&time[..i], sign * (hh * 3600 + mm * 60))
-        } else {
-            (time, 0)
-        };
-        let (hms, fraction) = clock.split_once('.').unwrap_or((clock, ""));
-        let mut parts = hms.split(':');
-        let hour = num(parts.next()?)?;
-        let minute = num(parts.next()?)?;
-        let second = parts.next().map(num).unwrap_or(Some(0))?;
-        if parts.next().is_some() || hour > 23 || minute > 59 || second > 60 {
-            return None;
-        }
-        if !fraction.is_empty() {
-            num(fraction)?;
-            let padded: String = fraction
-                .chars()
-                .chain(std::iter::repeat('0'))
-                .take(9)
-                .collect();
-            nanos = padded.parse().ok()?;
-        } else if clock.ends_with('.') {
-            return None;
-        }
-        seconds += hour * 3600 + minute * 60 + second - offset;
-    }
-    Some((seconds, nanos))
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_since_epoch(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let shifted_month = (month + 9) % 12;
-    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// A field of an update that may be left out, cleared with `null`, or set: three different
-/// requests (for example a topic's `topicContext`).
-///
-/// ```
-/// use hedy_client::Patch;
-/// let keep: Patch<String> = Patch::Unchanged; // the key is not sent
-/// let clear: Patch<String> = Patch::Null;     // "topicContext": null
-/// let set = Patch::from("Focus on decisions"); // "topicContext": "Focus on decisions"
-/// assert_eq!(Patch::from(None::<String>), clear);
-/// assert_eq!(set, Patch::Set("Focus on decisions".to_owned()));
-/// # let _ = keep;
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Patch<T> {
-    /// Leave the field out of the request: the server keeps its value.
-    #[default]
-    Unchanged,
-    /// Send `null`: the server clears the field.
-    Null,
-    /// Send this value.
-    Set(T),
-}
-
-impl<T> Patch<T> {
-    /// Whether the field is left out (for `skip_serializing_if`).
-    pub fn is_unchanged(&self) -> bool {
-        matches!(self, Patch::Unchanged)
-    }
-
-    /// The value to send, if one is set.
-    pub fn as_set(&self) -> Option<&T> {
-        match self {
-            Patch::Set(v) => Some(v),
-            _ => None,
-        }
-    }
-}
-
-impl<T> From<Option<T>> for Patch<T> {
-    /// `Some(v)` sets, `None` clears.
-    fn from(value: Option<T>) -> Self {
-        match value {
-            Some(v) => Patch::Set(v),
-            None => Patch::Null,
-        }
-    }
-}
-
-impl From<&str> for Patch<String> {
-    fn from(s: &str) -> Self {
-        Patch::Set(s.to_owned())
-    }
-}
-
-impl From<String> for Patch<String> {
-    fn from(s: String) -> Self {
-        Patch::Set(s)
-    }
-}
-
-impl<T: Serialize> Serialize for Patch<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Patch::Set(v) => v.serialize(s),
-            Patch::Null | Patch::Unchanged => s.serialize_none(),
-        }
-    }
-}
 
 /// The acknowledgement of a `DELETE`: `{"success": true, "message": "Topic deleted"}`, or
 /// for webhooks `{"success": true, "data": {"message": "Webhook deleted successfully"}}`
@@ -344,14 +119,7 @@ pub(crate) fn is_hex_color(color: &str) -> bool {
     color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Deserialize `null` (or a missing key, with `#[serde(default)]`) as the type's default.
-pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
+pub(crate) use client_core::null_as_default;
 
 /// A whole number of milliseconds sent as an integer or a float (`720000`, `720000.0`); a
 /// fraction is truncated. `null` and absent give `None`.
@@ -373,83 +141,15 @@ where
     })
 }
 
-/// Implements an open string enum: known variants plus `Unknown(String)` keeping any other
-/// value as sent; (de)serialized as the wire string.
-macro_rules! open_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident => $wire:literal,)*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)*
-            /// A value this version does not know, kept as sent.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// The wire string.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$variant => $wire,)*
-                    $name::Unknown(s) => s,
-                }
-            }
-
-            /// Every known value.
-            pub const KNOWN: &'static [$name] = &[$($name::$variant,)*];
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                match s {
-                    $($wire => $name::$variant,)*
-                    _ => $name::Unknown(s.to_owned()),
-                }
-            }
-        }
-
-        impl std::str::FromStr for $name {
-            type Err = std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok($name::from(s))
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.pad(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
-                Ok($name::from(s.as_ref()))
-            }
-        }
-    };
-}
-pub(crate) use open_enum;
-
-open_enum! {
+client_core::open_enum! {
     /// The kind of a session (`session_type` in the API, `sessionType` in webhooks, and a
     /// topic's `dominantSessionType`). Values beyond the two seen in the sources are kept in
     /// `Unknown`.
-    SessionType {
+    pub enum SessionType {
         /// `meeting`.
-        Meeting => "meeting",
+        Meeting = "meeting",
         /// `brainstorm`.
-        Brainstorm => "brainstorm",
+        Brainstorm = "brainstorm",
     }
 }
 
@@ -459,58 +159,25 @@ mod tests {
 
     #[test]
     fn timestamps_in_the_forms_hedy_sends() {
-        let base = 1_772_546_400.0; // 2026-03-03T14:00:00Z
-        assert_eq!(
-            Timestamp::from("2026-03-03T14:00:00Z").unix_seconds(),
-            Some(base)
-        );
-        assert_eq!(
-            Timestamp::from("2026-03-03T14:00:00").unix_seconds(),
-            Some(base)
-        );
-        assert_eq!(
-            Timestamp::from("2026-03-03T15:00:00+01:00").unix_seconds(),
-            Some(base)
-        );
-        assert_eq!(
-            Timestamp::from("2026-03-03T09:00:00-0500").unix_seconds(),
-            Some(base)
-        );
+        use std::time::{Duration, UNIX_EPOCH};
+        // client-core's Timestamp, checked on Hedy's forms: `Z` with and without microseconds.
+        let base = 1_772_546_400; // 2026-03-03T14:00:00Z
+        let plain = Timestamp::from("2026-03-03T14:00:00Z");
+        assert_eq!(plain.unix_seconds(), Some(base as f64));
         let micro = Timestamp::from("2026-03-03T14:00:00.953635Z");
-        assert!(micro
-            .unix_seconds()
-            .is_some_and(|s| (s - (base + 0.953_635)).abs() < 1e-6));
-        let t = micro.to_system_time().unwrap();
         assert_eq!(
-            t.duration_since(UNIX_EPOCH).unwrap(),
-            Duration::new(1_772_546_400, 953_635_000)
+            micro.to_system_time(),
+            Some(UNIX_EPOCH + Duration::new(base, 953_635_000))
         );
-        assert_eq!(Timestamp::from("1970-01-01").unix_seconds(), Some(0.0));
-        assert_eq!(
-            Timestamp::from("1969-12-31T23:59:59Z").unix_seconds(),
-            Some(-1.0)
-        );
-        assert_eq!(
-            Timestamp::from("2024-02-29T00:00:00Z").unix_seconds(),
-            Some(1_709_164_800.0)
-        );
-        for bad in [
-            "",
-            "Tomorrow",
-            "May 18, 2027 3pm",
-            "2026-13-01",
-            "2026-02-29",
-            "2026-03-03T25:00:00Z",
-            "2026-03-03T14:00:00.Z",
-            "2026-3-3",
-        ] {
-            assert_eq!(Timestamp::from(bad).to_system_time(), None, "{bad}");
+        assert_eq!(micro.as_str(), "2026-03-03T14:00:00.953635Z");
+        for free_text in ["", "Tomorrow", "May 18, 2027 3pm"] {
+            assert_eq!(Timestamp::from(free_text).to_system_time(), None);
         }
     }
 
     #[test]
     fn patch_serializes_three_ways() {
-        #[derive(Serialize)]
+        #[derive(serde::Serialize)]
         struct Body {
             #[serde(rename = "topicContext", skip_serializing_if = "Patch::is_unchanged")]
             topic_context: Patch<String>,

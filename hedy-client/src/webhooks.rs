@@ -40,24 +40,24 @@ use sha2::{Digest, Sha256};
 use crate::highlights::Highlight;
 use crate::sessions::Session;
 use crate::todos::Todo;
-use crate::types::{open_enum, Extra, Timestamp};
+use crate::types::{Extra, Timestamp};
 
 pub use webhook_verify::hedy::Verifier;
 pub use webhook_verify::Error as VerifyError;
 
-open_enum! {
+client_core::open_enum! {
     /// A webhook event name (what a subscription lists, and `event` in a delivery).
-    EventType {
+    pub enum EventType {
         /// `session.created`: a recording session started.
-        SessionCreated => "session.created",
+        SessionCreated = "session.created",
         /// `session.ended`: a session finished processing.
-        SessionEnded => "session.ended",
+        SessionEnded = "session.ended",
         /// `session.exported`: the user exported a session.
-        SessionExported => "session.exported",
+        SessionExported = "session.exported",
         /// `highlight.created`: a highlight was added.
-        HighlightCreated => "highlight.created",
+        HighlightCreated = "highlight.created",
         /// `todo.exported`: a todo was exported (Auto Export Todos).
-        TodoExported => "todo.exported",
+        TodoExported = "todo.exported",
     }
 }
 

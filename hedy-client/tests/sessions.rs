@@ -238,7 +238,7 @@ async fn get_session_bare_and_wrapped() {
     );
     assert!(s
         .duration_from_times()
-        .is_some_and(|d| (d - 1799.578_009).abs() < 1e-3));
+        .is_some_and(|d| (d - 1_799.578_009).abs() < 1e-3));
     assert_eq!(
         s.conversations.as_ref().and_then(Conversations::as_text),
         Some("Q: What's the status of the launch?\nA: On track for March 15.")

@@ -86,6 +86,7 @@ async fn create_topic_sends_every_field_once() {
         .mount(&server)
         .await;
     call("POST", "/topics")
+        .and(no_query())
         .and(body_json(json!({"name": "Minimal"})))
         .respond_with(reply(201, "topic_created.json"))
         .expect(1)
@@ -116,18 +117,21 @@ async fn update_topic_tri_state_context() {
     let server = MockServer::start().await;
     let updated = reply(200, "topic_get.json");
     call("PATCH", "/topics/topic_xyz")
+        .and(no_query())
         .and(body_json(json!({"name": "Standups", "topicContext": null})))
         .respond_with(updated.clone())
         .expect(1)
         .mount(&server)
         .await;
     call("PATCH", "/topics/topic_xyz")
+        .and(no_query())
         .and(body_json(json!({"topicContext": "Focus on blockers."})))
         .respond_with(updated.clone())
         .expect(1)
         .mount(&server)
         .await;
     call("PATCH", "/topics/topic_xyz")
+        .and(no_query())
         .and(body_json(
             json!({"color": "#000000", "description": "d", "iconName": "star"}),
         ))

@@ -37,7 +37,7 @@
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
-use client_core::{Client, ErrorKind, Page, PageRequest, Paginator, RequestBuilder};
+use client_core::{Client, Page, Paginator, RequestBuilder};
 use futures::stream::BoxStream;
 use serde::Deserialize;
 
@@ -349,13 +349,10 @@ impl<'a> ListCalls<'a> {
         let core = self.client.core.clone();
         let params = Arc::new(self.params);
         let first = params.page.unwrap_or(1);
-        Paginator::page_number(first, move |request| {
+        Paginator::page_number(first, move |n| {
             let core = core.clone();
             let params = params.clone();
             async move {
-                let PageRequest::Number(n) = request else {
-                    return Err(Error::new(ErrorKind::Pagination, "expected a page number"));
-                };
                 let page = fetch(&core, &params, Some(n)).await?;
                 let items = Page::new(page.items);
                 Ok(match page.has_more {

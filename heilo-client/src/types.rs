@@ -3,7 +3,7 @@
 
 use client_core::{Error, ErrorKind, RawResponse, RequestBuilder};
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 /// The `meta` object of every Heilo response.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -79,14 +79,7 @@ pub(crate) fn unwrap_envelope<T: DeserializeOwned>(
     }
 }
 
-/// Deserialize `null` (or a missing key, with `#[serde(default)]`) as the type's default.
-pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
+pub(crate) use client_core::null_as_default;
 
 pub(crate) use client_core::open_enum;
 pub use client_core::{Patch, Timestamp};

@@ -35,9 +35,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use client_core::{
-    ByteStream, Client, ErrorKind, Multipart, Page, PageRequest, Paginator, RequestBuilder,
-};
+use client_core::{ByteStream, Client, ErrorKind, Multipart, Page, Paginator, RequestBuilder};
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -981,13 +979,10 @@ impl<'a> ListRecordings<'a> {
         let core = self.client.core.clone();
         let params = Arc::new(self.params);
         let first = params.page.unwrap_or(1);
-        Paginator::page_number(first, move |request| {
+        Paginator::page_number(first, move |n| {
             let core = core.clone();
             let params = params.clone();
             async move {
-                let PageRequest::Number(n) = request else {
-                    return Err(Error::new(ErrorKind::Pagination, "expected a page number"));
-                };
                 let page: RecordingPage = params.request(&core, Some(n)).send_json().await?;
                 let more = page.pagination.as_ref().map(|p| p.has_next);
                 let items = Page::new(page.recordings);

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 pub(crate) use client_core::open_enum;
 pub use client_core::{Patch, Timestamp};
@@ -50,15 +50,7 @@ impl fmt::Display for JobId {
     }
 }
 
-/// Deserialize `null` (or a missing key, with `#[serde(default)]`) as the type's default: lists
-/// that Speakr sometimes sends as `null`.
-pub(crate) fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
+pub(crate) use client_core::null_as_default;
 
 #[cfg(test)]
 mod tests {

@@ -23,6 +23,7 @@
 //! the body). [`IpAllowList`] is an extra, never the only, check.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -463,7 +464,7 @@ fn scan_dictionary<'a>(value: &'a str, member: impl FnMut(MemberSpan<'a>)) -> Sf
     if value.len() > MAX_HEADER_LEN {
         return Err("too long");
     }
-    SfParser::new(value).dictionary(member)
+    SfParser::new(value).dictionary(member, None)
 }
 
 /// One inner-list member of `Signature-Input`, as slices of the header text.
@@ -480,10 +481,18 @@ struct MemberSpan<'a> {
 
 impl<'a> MemberSpan<'a> {
     /// The covered components in order (the span was validated when it was scanned).
-    fn components(&self) -> SfResult<Covered<'a>> {
-        let mut out = Covered::default();
-        SfParser::new(self.list).inner_list(|name, params| out.push(Comp { name, params }))?;
-        Ok(out)
+    fn components(&self, out: &mut Covered<'a>) -> SfResult<()> {
+        out.len = 0;
+        SfParser::new(self.list).inner_list(|name, params| out.push(Comp { name, params }))
+    }
+
+    /// Components and policy parameters into `out` (the spans were validated).
+    fn capture(&self, out: &mut Captured<'a>) -> SfResult<()> {
+        out.clear();
+        self.components(&mut out.covered)?;
+        SfParser::new(self.params).params(|key, value| out.param(key, value))?;
+        out.found = true;
+        Ok(())
     }
 
     /// Calls `f` with every parameter in order (repeated keys included).
@@ -524,6 +533,7 @@ struct SfStr<'a> {
 impl<'a> SfStr<'a> {
     /// The string's value. Escaping is canonical (only `\"` and `\\`), so two strings are
     /// equal exactly when their `raw` texts are.
+    #[inline]
     fn unescape(self) -> Cow<'a, str> {
         if !self.escaped {
             return Cow::Borrowed(self.raw);
@@ -573,6 +583,36 @@ struct Comp<'a> {
     params: &'a str,
 }
 
+/// What the RFC 9421 checks need of one `Signature-Input` member.
+#[derive(Default)]
+struct Captured<'a> {
+    found: bool,
+    covered: Covered<'a>,
+    /// The last `alg`, `created` and `expires` parameters.
+    alg: Option<Bare<'a>>,
+    created: Option<Bare<'a>>,
+    expires: Option<Bare<'a>>,
+}
+
+impl<'a> Captured<'a> {
+    fn clear(&mut self) {
+        self.found = false;
+        self.covered.len = 0;
+        self.alg = None;
+        self.created = None;
+        self.expires = None;
+    }
+
+    fn param(&mut self, key: &'a str, value: Bare<'a>) {
+        match key {
+            "alg" => self.alg = Some(value),
+            "created" => self.created = Some(value),
+            "expires" => self.expires = Some(value),
+            _ => {}
+        }
+    }
+}
+
 /// The covered components of one signature, at most [`MAX_COMPONENTS`], on the stack.
 #[derive(Default)]
 struct Covered<'a> {
@@ -614,6 +654,12 @@ impl<'a> SfParser<'a> {
         self.s.get(self.i).copied()
     }
 
+    /// Advance past the bytes that satisfy `keep`.
+    fn skip_while(&mut self, keep: impl Fn(u8) -> bool) {
+        let rest = self.s.get(self.i..).unwrap_or_default();
+        self.i += rest.iter().take_while(|&&c| keep(c)).count();
+    }
+
     fn skip_sp(&mut self) {
         while self.peek() == Some(b' ') {
             self.i += 1;
@@ -630,7 +676,14 @@ impl<'a> SfParser<'a> {
         self.text.get(from..to).unwrap_or("")
     }
 
-    fn dictionary(&mut self, mut member: impl FnMut(MemberSpan<'a>)) -> SfResult<()> {
+    /// The whole dictionary; `member` gets every inner-list member. When `capture` names a
+    /// label, the components and policy parameters of (the last) member with that label are
+    /// also recorded there, so they need not be parsed again.
+    fn dictionary(
+        &mut self,
+        mut member: impl FnMut(MemberSpan<'a>),
+        mut capture: Option<(&str, &mut Captured<'a>)>,
+    ) -> SfResult<()> {
         // Distinct labels of inner-list members so far.
         let mut labels = [""; MAX_MEMBERS];
         let mut distinct = 0;
@@ -644,10 +697,24 @@ impl<'a> SfParser<'a> {
                 self.i += 1;
                 let start = self.i;
                 if self.peek() == Some(b'(') {
-                    self.inner_list(|_, _| {})?;
-                    let list = self.slice(start, self.i);
-                    let params_start = self.i;
-                    self.params(|_, _| {})?;
+                    let params_start = match capture.as_mut() {
+                        Some((want, out)) if *want == label => {
+                            out.clear();
+                            let covered = &mut out.covered;
+                            self.inner_list(|name, params| covered.push(Comp { name, params }))?;
+                            let params_start = self.i;
+                            self.params(|key, value| out.param(key, value))?;
+                            out.found = true;
+                            params_start
+                        }
+                        _ => {
+                            self.inner_list(|_, _| {})?;
+                            let params_start = self.i;
+                            self.params(|_, _| {})?;
+                            params_start
+                        }
+                    };
+                    let list = self.slice(start, params_start);
                     let seen = labels.get(..distinct).unwrap_or(&[]).contains(&label);
                     if !seen {
                         match labels.get_mut(distinct) {
@@ -692,9 +759,7 @@ impl<'a> SfParser<'a> {
             Some(c) if c.is_ascii_lowercase() || c == b'*' => self.i += 1,
             _ => return Err("a key must start with a lowercase letter or '*'"),
         }
-        while self.peek().is_some_and(is_key_char) {
-            self.i += 1;
-        }
+        self.skip_while(is_key_char);
         Ok(self.slice(start, self.i))
     }
 
@@ -773,9 +838,7 @@ impl<'a> SfParser<'a> {
                     self.i += 1;
                 }
                 let digits = self.i;
-                while self.peek().is_some_and(|c| c.is_ascii_digit()) {
-                    self.i += 1;
-                }
+                self.skip_while(|c| c.is_ascii_digit());
                 if self.i == digits {
                     return Err("a number needs digits");
                 }
@@ -800,12 +863,7 @@ impl<'a> SfParser<'a> {
             }
             Some(c) if c.is_ascii_alphabetic() || c == b'*' => {
                 self.i += 1;
-                while self
-                    .peek()
-                    .is_some_and(|c| is_tchar(c) || c == b':' || c == b'/')
-                {
-                    self.i += 1;
-                }
+                self.skip_while(|c| is_tchar(c) || c == b':' || c == b'/');
                 Ok(Bare::Token(self.slice(start, self.i)))
             }
             Some(b':') => {
@@ -856,12 +914,7 @@ impl<'a> SfParser<'a> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            while self
-                .peek()
-                .is_some_and(|c| (0x20..0x7f).contains(&c) && c != b'"' && c != b'\\')
-            {
-                self.i += 1;
-            }
+            self.skip_while(|c| STRING_CHARS[usize::from(c)]);
             match self.peek() {
                 None => return Err("unterminated string"),
                 Some(b'"') => {
@@ -903,8 +956,33 @@ fn push_sf_string(out: &mut String, text: &str) {
 }
 
 fn is_key_char(c: u8) -> bool {
-    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'-' | b'.' | b'*')
+    KEY_CHARS[usize::from(c)]
 }
+
+/// Characters that stand for themselves in an sf-string: visible ASCII and space, except
+/// `"` and `\\`.
+const STRING_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0x20;
+    while c < 0x7f {
+        table[c] = c != b'"' as usize && c != b'\\' as usize;
+        c += 1;
+    }
+    table
+};
+
+/// `lcalpha / DIGIT / "_" / "-" / "." / "*"` (RFC 8941 key characters).
+const KEY_CHARS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] =
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.' | b'*');
+        c += 1;
+    }
+    table
+};
 
 fn is_tchar(c: u8) -> bool {
     c.is_ascii_alphanumeric()
@@ -1207,11 +1285,13 @@ impl Verifier {
                     let Ok(inputs) = parse_signature_input(text) else {
                         continue;
                     };
-                    let Ok(spans) = SignatureInputs::scan(text) else {
+                    let Ok(spans) = SignatureInputs::scan(text, None) else {
                         continue;
                     };
                     for input in &inputs {
-                        let Some(Ok(covered)) = spans.get(&input.label).map(|m| m.components())
+                        let mut covered = Covered::default();
+                        let Some(Ok(())) =
+                            spans.get(&input.label).map(|m| m.components(&mut covered))
                         else {
                             continue;
                         };
@@ -1278,7 +1358,7 @@ impl Verifier {
         };
         let req = Request::new(headers, body.len(), Some(digest_text));
         // Signature-Input is scanned at most once, on first use.
-        let mut inputs = InputsCache::default();
+        let mut inputs: Option<InputsCache<'_>> = None;
         let mut first_error: Option<Error> = None;
         let mut usable = false;
         // sig1 first, then the rest in order.
@@ -1340,9 +1420,9 @@ impl Verifier {
     fn try_dialect<'h>(
         &self,
         req: &Request<'h>,
-        inputs: &mut InputsCache<'h>,
+        inputs: &mut Option<InputsCache<'h>>,
         dialect: Dialect,
-        member: &MemberRef<'_>,
+        member: &MemberRef<'h>,
     ) -> Result<Option<(usize, Variant)>, Error> {
         let signature = &member.signature;
         match dialect {
@@ -1373,17 +1453,17 @@ impl Verifier {
                 Ok(None)
             }
             Dialect::Rfc9421 => {
-                let input = inputs.get(req.headers)?.get(member.label).ok_or_else(|| {
-                    Error::malformed(
-                        SIGNATURE_INPUT.as_str(),
-                        "no member with the signature's label",
-                    )
-                })?;
-                let covered = input
-                    .components()
-                    .map_err(|reason| Error::malformed(SIGNATURE_INPUT.as_str(), reason))?;
-                let covered = covered.as_slice();
-                self.check_policy(&input, covered)?;
+                let (input, captured) = inputs
+                    .get_or_insert_with(InputsCache::default)
+                    .member(req.headers, member.label)?
+                    .ok_or_else(|| {
+                        Error::malformed(
+                            SIGNATURE_INPUT.as_str(),
+                            "no member with the signature's label",
+                        )
+                    })?;
+                self.check_policy(captured)?;
+                let covered = captured.covered.as_slice();
                 let emit = |mac: &mut MacSink<'_>, params: &str| {
                     self.emit_rfc9421_lines(req, covered, mac)?;
                     mac.put("\"@signature-params\": ");
@@ -1426,17 +1506,9 @@ impl Verifier {
         Ok(None)
     }
 
-    fn check_policy(&self, input: &MemberSpan<'_>, covered: &[Comp<'_>]) -> Result<(), Error> {
-        let (mut alg, mut created, mut expires) = (None, None, None);
-        input
-            .each_param(|key, value| match key {
-                "alg" => alg = Some(value),
-                "created" => created = Some(value),
-                "expires" => expires = Some(value),
-                _ => {}
-            })
-            .map_err(|reason| Error::malformed(SIGNATURE_INPUT.as_str(), reason))?;
-        match alg {
+    fn check_policy(&self, captured: &Captured<'_>) -> Result<(), Error> {
+        let covered = captured.covered.as_slice();
+        match captured.alg {
             None => {}
             Some(Bare::String(s)) if s.raw == "hmac-sha256" => {}
             Some(Bare::String(s)) => {
@@ -1454,17 +1526,21 @@ impl Verifier {
             }
         }
         for required in &self.required {
-            if !covered
-                .iter()
-                .any(|c| c.name.unescape() == required.as_str())
-            {
+            let is_required = |c: &Comp<'_>| {
+                if c.name.escaped {
+                    c.name.unescape() == required.as_str()
+                } else {
+                    c.name.raw == required
+                }
+            };
+            if !covered.iter().any(is_required) {
                 return Err(Error::MissingComponent {
                     component: echo(required),
                 });
             }
         }
         let now = self.clock.now();
-        match created {
+        match captured.created {
             Some(Bare::Integer(created)) => {
                 let created = u64::try_from(created).map_err(|_| {
                     Error::malformed(SIGNATURE_INPUT.as_str(), "created is negative")
@@ -1491,7 +1567,7 @@ impl Verifier {
             }
             None => {}
         }
-        match expires {
+        match captured.expires {
             Some(Bare::Integer(expires)) => {
                 let expires = u64::try_from(expires).unwrap_or(0);
                 if now > expires {
@@ -1517,7 +1593,7 @@ impl Verifier {
     fn legacy_base<'r>(&self, req: &Request<'r>, i: usize) -> Option<LegacyBase<'r>> {
         let digest_full = req.digest?;
         let token = digest_full.split_once('=').map(|(_, t)| t).unwrap_or("");
-        let header_ct = req.content_type.filter(|ct| *ct != "application/json");
+        let header_ct = req.content_type().filter(|ct| *ct != "application/json");
         let cts: usize = if header_ct.is_some() { 2 } else { 1 };
         let per_sep = 2 * cts;
         let sep = i / per_sep;
@@ -1580,8 +1656,8 @@ impl Verifier {
             sep_text,
             doubled,
             digest: req.digest?,
-            ct: req.content_type.unwrap_or("application/json"),
-            len: req.content_length,
+            ct: req.content_type().unwrap_or("application/json"),
+            len: req.content_length(),
             body_len: Decimal::new(req.body_len as u64),
         })
     }
@@ -1629,7 +1705,13 @@ impl Verifier {
                     "component listed twice",
                 ));
             }
-            let name = c.name.unescape();
+            let unescaped;
+            let name: &str = if c.name.escaped {
+                unescaped = c.name.unescape();
+                &unescaped
+            } else {
+                c.name.raw
+            };
             if !c.params.is_empty() {
                 return Err(Error::UnsupportedComponent {
                     component: echo(&format!("{}{}", name, c.params)),
@@ -1639,7 +1721,7 @@ impl Verifier {
             sink.put("\"");
             sink.put(c.name.raw);
             sink.put("\": ");
-            match name.as_ref() {
+            match name {
                 "@method" => sink.put(&self.method),
                 "@path" => sink.put(if self.path.is_empty() {
                     "/"
@@ -1818,15 +1900,22 @@ struct SignatureInputs<'a> {
 }
 
 impl<'a> SignatureInputs<'a> {
-    fn scan(text: &'a str) -> SfResult<Self> {
+    /// Scan the header; the member labelled `capture.0` is also captured.
+    fn scan(text: &'a str, capture: Option<(&str, &mut Captured<'a>)>) -> SfResult<Self> {
+        if text.len() > MAX_HEADER_LEN {
+            return Err("too long");
+        }
         let mut members: SmallList<MemberSpan<'a>> = SmallList::default();
-        scan_dictionary(text, |member| {
-            if let Some(slot) = members.iter_mut().find(|m| m.label == member.label) {
-                *slot = member;
-                return;
-            }
-            members.push(member);
-        })?;
+        SfParser::new(text).dictionary(
+            |member| {
+                if let Some(slot) = members.iter_mut().find(|m| m.label == member.label) {
+                    *slot = member;
+                    return;
+                }
+                members.push(member);
+            },
+            capture,
+        )?;
         Ok(SignatureInputs { members })
     }
 
@@ -1835,9 +1924,18 @@ impl<'a> SignatureInputs<'a> {
     }
 }
 
-/// `Signature-Input`, read and scanned on first use during one verification.
+/// `Signature-Input`, read and scanned on first use during one verification, with the
+/// member of the first label asked for captured on the way.
 #[derive(Default)]
-enum InputsCache<'a> {
+struct InputsCache<'a> {
+    state: InputsState<'a>,
+    /// The label captured, and what was captured.
+    label: &'a str,
+    captured: Captured<'a>,
+}
+
+#[derive(Default)]
+enum InputsState<'a> {
     #[default]
     NotRead,
     Ready(SignatureInputs<'a>),
@@ -1846,24 +1944,43 @@ enum InputsCache<'a> {
 }
 
 impl<'a> InputsCache<'a> {
-    fn get(&mut self, headers: &'a HeaderMap) -> Result<&SignatureInputs<'a>, Error> {
-        if let InputsCache::NotRead = self {
-            *self = match single_header_why(headers, &SIGNATURE_INPUT)
-                .and_then(|text| SignatureInputs::scan(text).map_err(Some))
+    /// The member labelled `label` with its components and policy parameters (captured
+    /// while scanning, or now for another label); `None` if there is no such member.
+    fn member(
+        &mut self,
+        headers: &'a HeaderMap,
+        label: &'a str,
+    ) -> Result<Option<(MemberSpan<'a>, &Captured<'a>)>, Error> {
+        if let InputsState::NotRead = self.state {
+            let captured = &mut self.captured;
+            self.state = match single_header_why(headers, &SIGNATURE_INPUT)
+                .and_then(|text| SignatureInputs::scan(text, Some((label, captured))).map_err(Some))
             {
-                Ok(inputs) => InputsCache::Ready(inputs),
-                Err(why) => InputsCache::Failed(why),
+                Ok(inputs) => {
+                    self.label = label;
+                    InputsState::Ready(inputs)
+                }
+                Err(why) => InputsState::Failed(why),
             };
         }
-        match self {
-            InputsCache::Ready(inputs) => Ok(inputs),
-            InputsCache::Failed(Some(reason)) => {
-                Err(Error::malformed(SIGNATURE_INPUT.as_str(), reason))
+        let inputs = match &self.state {
+            InputsState::Ready(inputs) => inputs,
+            InputsState::Failed(Some(reason)) => {
+                return Err(Error::malformed(SIGNATURE_INPUT.as_str(), reason))
             }
-            InputsCache::Failed(None) | InputsCache::NotRead => {
-                Err(Error::missing(SIGNATURE_INPUT.as_str()))
+            InputsState::Failed(None) | InputsState::NotRead => {
+                return Err(Error::missing(SIGNATURE_INPUT.as_str()))
             }
+        };
+        let Some(span) = inputs.get(label) else {
+            return Ok(None);
+        };
+        if !(self.captured.found && self.label == label) {
+            self.label = label;
+            span.capture(&mut self.captured)
+                .map_err(|reason| Error::malformed(SIGNATURE_INPUT.as_str(), reason))?;
         }
+        Ok(Some((span, &self.captured)))
     }
 }
 
@@ -1933,36 +2050,60 @@ impl Variant {
 struct Request<'a> {
     headers: &'a HeaderMap,
     body_len: usize,
-    /// `Content-Digest`, `Content-Type` and `Content-Length`, each the first line trimmed
-    /// if it is visible ASCII; looked up once.
+    /// `Content-Digest`: the first line, trimmed, if it is visible ASCII.
     digest: Option<&'a str>,
-    content_type: Option<&'a str>,
-    content_length: Option<&'a str>,
+    /// True when `digest` is known to be the only line of the field.
+    digest_single: bool,
+    /// `Content-Type` and `Content-Length` the same way, looked up on first use.
+    content_type: OnceCell<Option<&'a str>>,
+    content_length: OnceCell<Option<&'a str>>,
 }
 
 impl<'a> Request<'a> {
-    /// `digest` is the `Content-Digest` text when the caller has already read it.
+    /// `digest` is the `Content-Digest` text when the caller has already read it and
+    /// checked that it is the only line.
     fn new(headers: &'a HeaderMap, body_len: usize, digest: Option<&'a str>) -> Self {
-        let header = |name: &HeaderName| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim)
-        };
         Request {
             headers,
             body_len,
-            digest: digest.or_else(|| header(&CONTENT_DIGEST)),
-            content_type: header(&http::header::CONTENT_TYPE),
-            content_length: header(&http::header::CONTENT_LENGTH),
+            digest_single: digest.is_some(),
+            digest: digest.or_else(|| first_line(headers, &CONTENT_DIGEST)),
+            content_type: OnceCell::new(),
+            content_length: OnceCell::new(),
         }
+    }
+
+    fn content_type(&self) -> Option<&'a str> {
+        *self
+            .content_type
+            .get_or_init(|| first_line(self.headers, &http::header::CONTENT_TYPE))
+    }
+
+    fn content_length(&self) -> Option<&'a str> {
+        *self
+            .content_length
+            .get_or_init(|| first_line(self.headers, &http::header::CONTENT_LENGTH))
     }
 
     /// Feed the RFC 9421 §2.1 field value: every line of the field, trimmed, joined by
     /// ", " (lower-cased when `lower`).
     fn put_field(&self, sink: &mut impl Sink, name: &str, lower: bool) -> Result<(), Error> {
         let mut any = false;
-        for v in self.headers.get_all(name) {
+        // The usual fields by their constant names, which saves parsing the name.
+        let lines = match name {
+            "content-digest" => match self.digest {
+                Some(digest) if self.digest_single => {
+                    sink.put(digest);
+                    return Ok(());
+                }
+                _ => self.headers.get_all(&CONTENT_DIGEST),
+            },
+            "content-type" => self.headers.get_all(&http::header::CONTENT_TYPE),
+            "content-length" => self.headers.get_all(&http::header::CONTENT_LENGTH),
+            "host" => self.headers.get_all(&http::header::HOST),
+            _ => self.headers.get_all(name),
+        };
+        for v in lines {
             let text = v
                 .to_str()
                 .map_err(|_| Error::malformed(name, "not visible ASCII"))?;
@@ -1982,6 +2123,14 @@ impl<'a> Request<'a> {
             Err(Error::missing(name))
         }
     }
+}
+
+/// The first line of a header, trimmed, if it is visible ASCII.
+fn first_line<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
 }
 
 /// The one line of a header (missing or repeated is an error).
@@ -2121,7 +2270,8 @@ pub fn sign(
             let _ = scan_dictionary(&text, |m| {
                 first.get_or_insert(m);
             });
-            if let Some(Ok(covered)) = first.map(|m| m.components()) {
+            let mut covered = Covered::default();
+            if let Some(Ok(())) = first.map(|m| m.components(&mut covered)) {
                 if verifier
                     .emit_rfc9421_lines(&req, covered.as_slice(), &mut base)
                     .is_ok()

@@ -79,15 +79,9 @@ pub async fn run() -> super::TourResult {
 
     // Pagination: every item of three pages, fetched lazily with one page of prefetch.
     let lister = client.clone();
-    let meetings: Vec<Meeting> = Paginator::page_number(1, move |request| {
+    let meetings: Vec<Meeting> = Paginator::page_number(1, move |n| {
         let client = lister.clone();
         async move {
-            let client_core::PageRequest::Number(n) = request else {
-                return Err(client_core::Error::new(
-                    client_core::ErrorKind::Pagination,
-                    "unexpected page request",
-                ));
-            };
             let page: MeetingPage = client.get("/meetings").query("page", n).send_json().await?;
             Ok(Page::new(page.meetings).has_more(page.has_more))
         }

@@ -2,6 +2,7 @@
 //! No account and no network are needed: `cargo run -p examples --bin tour`.
 
 mod core;
+mod hedy;
 mod heilo;
 mod speakr;
 
@@ -12,5 +13,6 @@ async fn main() -> TourResult {
     core::run().await?;
     speakr::run().await?;
     heilo::run().await?;
+    hedy::run().await?;
     Ok(())
 }
