@@ -37,6 +37,15 @@ impl Verifier {
     pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
         self.0.verify_bytes(headers, body)
     }
+
+    /// Like [`Verifier::verify`], but the result borrows `body` instead of copying it.
+    pub fn verify_borrowed<'a>(
+        &self,
+        headers: &HeaderMap,
+        body: &'a [u8],
+    ) -> Result<Verified<&'a [u8]>, Error> {
+        self.0.verify_borrowed(headers, body)
+    }
 }
 
 impl Verify for Verifier {
@@ -46,6 +55,14 @@ impl Verify for Verifier {
 
     fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
         self.0.verify(headers, body)
+    }
+
+    fn verify_borrowed<'a>(
+        &self,
+        headers: &HeaderMap,
+        body: &'a [u8],
+    ) -> Result<Verified<&'a [u8]>, Error> {
+        self.0.verify_borrowed(headers, body)
     }
 }
 

@@ -234,6 +234,16 @@ impl Verifier {
         Ok(meta.into_verified(Bytes::copy_from_slice(body)))
     }
 
+    /// Like [`Verifier::verify`], but the result borrows `body` instead of copying it.
+    pub fn verify_borrowed<'a>(
+        &self,
+        headers: &HeaderMap,
+        body: &'a [u8],
+    ) -> Result<Verified<&'a [u8]>, Error> {
+        let meta = self.check(headers, body)?;
+        Ok(meta.into_verified(body))
+    }
+
     /// Like [`Verifier::verify`] without copying the body.
     pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
         let meta = self.check(headers, &body)?;
@@ -294,7 +304,7 @@ struct Meta {
 }
 
 impl Meta {
-    fn into_verified(self, body: Bytes) -> Verified {
+    fn into_verified<B: AsRef<[u8]>>(self, body: B) -> Verified<B> {
         Verified::new(body, Scheme::Heilo, self.index, self.event, self.key)
     }
 }
@@ -306,6 +316,14 @@ impl Verify for Verifier {
 
     fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
         Verifier::verify(self, headers, body)
+    }
+
+    fn verify_borrowed<'a>(
+        &self,
+        headers: &HeaderMap,
+        body: &'a [u8],
+    ) -> Result<Verified<&'a [u8]>, Error> {
+        Verifier::verify_borrowed(self, headers, body)
     }
 }
 
@@ -361,7 +379,7 @@ impl HandshakeResponse {
     /// `Some` when the verified delivery is a `webhook.subscription.verify` event. The
     /// challenge is read from the body's top-level `challenge` field, else from
     /// `data.challenge`.
-    pub fn from_verified(verified: &Verified) -> Result<Option<Self>, Error> {
+    pub fn from_verified<B: AsRef<[u8]>>(verified: &Verified<B>) -> Result<Option<Self>, Error> {
         if verified.event_type() != Some(SUBSCRIPTION_VERIFY) {
             return Ok(None);
         }

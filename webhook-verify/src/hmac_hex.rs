@@ -207,6 +207,16 @@ impl Verifier {
         Ok(meta.into_verified(Bytes::copy_from_slice(body)))
     }
 
+    /// Like [`Verifier::verify`], but the result borrows `body` instead of copying it.
+    pub fn verify_borrowed<'a>(
+        &self,
+        headers: &HeaderMap,
+        body: &'a [u8],
+    ) -> Result<Verified<&'a [u8]>, Error> {
+        let meta = self.check(headers, body)?;
+        Ok(meta.into_verified(body))
+    }
+
     /// Like [`Verifier::verify`] but takes ownership of an already-shared body (no copy).
     pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
         let meta = self.check(headers, &body)?;
@@ -279,7 +289,7 @@ struct Meta {
 }
 
 impl Meta {
-    fn into_verified(self, body: Bytes) -> Verified {
+    fn into_verified<B: AsRef<[u8]>>(self, body: B) -> Verified<B> {
         Verified::new(body, self.scheme, self.index, self.event, self.key)
     }
 }
@@ -291,6 +301,14 @@ impl Verify for Verifier {
 
     fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
         Verifier::verify(self, headers, body)
+    }
+
+    fn verify_borrowed<'a>(
+        &self,
+        headers: &HeaderMap,
+        body: &'a [u8],
+    ) -> Result<Verified<&'a [u8]>, Error> {
+        Verifier::verify_borrowed(self, headers, body)
     }
 }
 

@@ -5,7 +5,10 @@
 //! received (never parse and re-serialize JSON before verifying: a different key order
 //! or spacing changes the bytes and the signature). Output is a [`Verified`] delivery
 //! with the body, the event type, the idempotency key to dedupe on, and which secret
-//! (and, for Healthie, which dialect) matched.
+//! (and, for Healthie, which dialect) matched. Every verifier has three entry points:
+//! `verify(&headers, &[u8])` copies the body into an owned result, `verify_borrowed`
+//! returns a result that borrows the caller's buffer (no copy), and `verify_bytes` takes
+//! a [`bytes::Bytes`] (no copy; the axum extractor uses it).
 //!
 //! | module | scheme |
 //! |---|---|
@@ -90,6 +93,17 @@ pub trait Verify: Send + Sync {
 
     /// Verify a borrowed body; it is copied into the result only on success.
     fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error>;
+
+    /// Verify a borrowed body without copying it: the result borrows `body`. The
+    /// verifiers of this crate implement it directly (and `verify` on top of it); the
+    /// default, for other implementations, verifies with [`Verify::verify`].
+    fn verify_borrowed<'a>(
+        &self,
+        headers: &HeaderMap,
+        body: &'a [u8],
+    ) -> Result<Verified<&'a [u8]>, Error> {
+        self.verify(headers, body).map(|v| v.with_body(body))
+    }
 }
 
 impl<T: Verify + ?Sized> Verify for std::sync::Arc<T> {
@@ -100,6 +114,14 @@ impl<T: Verify + ?Sized> Verify for std::sync::Arc<T> {
     fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
         (**self).verify(headers, body)
     }
+
+    fn verify_borrowed<'a>(
+        &self,
+        headers: &HeaderMap,
+        body: &'a [u8],
+    ) -> Result<Verified<&'a [u8]>, Error> {
+        (**self).verify_borrowed(headers, body)
+    }
 }
 
 impl<T: Verify + ?Sized> Verify for Box<T> {
@@ -109,5 +131,13 @@ impl<T: Verify + ?Sized> Verify for Box<T> {
 
     fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
         (**self).verify(headers, body)
+    }
+
+    fn verify_borrowed<'a>(
+        &self,
+        headers: &HeaderMap,
+        body: &'a [u8],
+    ) -> Result<Verified<&'a [u8]>, Error> {
+        (**self).verify_borrowed(headers, body)
     }
 }

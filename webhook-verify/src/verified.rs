@@ -99,9 +99,13 @@ impl KeySource {
 /// The event type and, where the vendor sends no id, the body-hash idempotency key are
 /// computed on first access and cached, so that verification itself costs one HMAC pass
 /// over the body and nothing more.
+///
+/// `B` is how the body is held: [`Bytes`] (the default) for the owned result of
+/// `verify` and `verify_bytes`, `&[u8]` for `verify_borrowed`, which borrows the caller's
+/// buffer instead of copying it ([`Verified::into_owned`] copies it later if needed).
 #[derive(Clone)]
-pub struct Verified {
-    body: Bytes,
+pub struct Verified<B = Bytes> {
+    body: B,
     scheme: Scheme,
     secret_index: usize,
     variant: Option<&'static str>,
@@ -111,9 +115,9 @@ pub struct Verified {
     key_cache: OnceLock<String>,
 }
 
-impl Verified {
+impl<B: AsRef<[u8]>> Verified<B> {
     pub(crate) fn new(
-        body: Bytes,
+        body: B,
         scheme: Scheme,
         secret_index: usize,
         event: EventSource,
@@ -136,14 +140,18 @@ impl Verified {
         self
     }
 
-    /// The raw body exactly as received and verified.
-    pub fn body(&self) -> &Bytes {
-        &self.body
-    }
-
-    /// Take the raw body.
-    pub fn into_body(self) -> Bytes {
-        self.body
+    /// The same delivery holding `body` (which must be the bytes that were verified).
+    pub(crate) fn with_body<C>(self, body: C) -> Verified<C> {
+        Verified {
+            body,
+            scheme: self.scheme,
+            secret_index: self.secret_index,
+            variant: self.variant,
+            event: self.event,
+            event_cache: self.event_cache,
+            key: self.key,
+            key_cache: self.key_cache,
+        }
     }
 
     /// The scheme (and Healthie dialect) that matched.
@@ -181,7 +189,7 @@ impl Verified {
             EventSource::None => None,
             EventSource::BodyField(field) => self
                 .event_cache
-                .get_or_init(|| body_string_field(&self.body, field))
+                .get_or_init(|| body_string_field(self.body.as_ref(), field))
                 .as_deref(),
         }
     }
@@ -195,7 +203,7 @@ impl Verified {
             KeySource::BodyDigest(d) => self.key_cache.get_or_init(|| hex::encode(d)),
             KeySource::BodyHash => self
                 .key_cache
-                .get_or_init(|| hex::encode(Sha256::digest(&self.body))),
+                .get_or_init(|| hex::encode(Sha256::digest(self.body.as_ref()))),
         }
     }
 
@@ -203,11 +211,36 @@ impl Verified {
     /// only way to get a `Verified`: the JSON is never parsed before the signature is
     /// checked.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        Ok(serde_json::from_slice(&self.body)?)
+        Ok(serde_json::from_slice(self.body.as_ref())?)
     }
 }
 
-impl fmt::Debug for Verified {
+impl Verified<Bytes> {
+    /// The raw body exactly as received and verified.
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Take the raw body.
+    pub fn into_body(self) -> Bytes {
+        self.body
+    }
+}
+
+impl<'a> Verified<&'a [u8]> {
+    /// The raw body exactly as received and verified (the caller's buffer).
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// An owned result, with a copy of the body.
+    pub fn into_owned(self) -> Verified<Bytes> {
+        let body = Bytes::copy_from_slice(self.body);
+        self.with_body(body)
+    }
+}
+
+impl<B: AsRef<[u8]>> fmt::Debug for Verified<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verified")
             .field("scheme", &self.scheme)
@@ -215,7 +248,7 @@ impl fmt::Debug for Verified {
             .field("variant", &self.variant)
             .field("event_type", &self.event_type())
             .field("idempotency_key", &self.idempotency_key())
-            .field("body_len", &self.body.len())
+            .field("body_len", &self.body.as_ref().len())
             .finish()
     }
 }
