@@ -12,9 +12,9 @@
 //! - `bare-sha256`: `Sha256::digest(body)`: the floor for Healthie, which hashes the body
 //!   for `Content-Digest` and then HMACs only a short signature base.
 //!
-//! `verify` takes `&[u8]` and copies the body into the (owned) result after it verified;
-//! `verify_borrowed` takes `&[u8]` and returns a result that borrows it (no copy);
-//! `verify_bytes` takes a `Bytes` and does not copy either.
+//! `verify` takes `&[u8]` and returns a result that borrows it (no copy); the `-owned` rows
+//! add `into_owned()`, which copies the body into the result; `verify_bytes` takes a
+//! `Bytes` and does not copy either.
 //!
 //! After criterion, a paired measurement alternates batches of the baseline and of each
 //! scheme and prints the median per-round ratio (robust when other work shares the CPU).
@@ -100,8 +100,12 @@ fn bench(c: &mut Criterion) {
         group.bench_function("hedy", |b| {
             b.iter(|| v.verify(black_box(&h), black_box(&body)).unwrap())
         });
-        group.bench_function("hedy-borrowed", |b| {
-            b.iter(|| v.verify_borrowed(black_box(&h), black_box(&body)).unwrap())
+        group.bench_function("hedy-owned", |b| {
+            b.iter(|| {
+                v.verify(black_box(&h), black_box(&body))
+                    .unwrap()
+                    .into_owned()
+            })
         });
         group.bench_function("hedy-bytes", |b| {
             b.iter(|| v.verify_bytes(black_box(&h), shared.clone()).unwrap())
@@ -123,8 +127,12 @@ fn bench(c: &mut Criterion) {
         group.bench_function("heilo", |b| {
             b.iter(|| v.verify(black_box(&h), black_box(&body)).unwrap())
         });
-        group.bench_function("heilo-borrowed", |b| {
-            b.iter(|| v.verify_borrowed(black_box(&h), black_box(&body)).unwrap())
+        group.bench_function("heilo-owned", |b| {
+            b.iter(|| {
+                v.verify(black_box(&h), black_box(&body))
+                    .unwrap()
+                    .into_owned()
+            })
         });
         group.bench_function("heilo-bytes", |b| {
             b.iter(|| v.verify_bytes(black_box(&h), shared.clone()).unwrap())
@@ -273,8 +281,8 @@ fn paired_ratios() {
             }
             println!("{line}");
         };
-        // Each scheme three ways: `verify` (owned result, copies the body),
-        // `verify_borrowed` (borrows the body) and `verify_bytes` (takes a `Bytes`).
+        // Each scheme three ways: `verify` (borrows the body), `verify` + `into_owned`
+        // (copies the body into the result) and `verify_bytes` (takes a `Bytes`).
         macro_rules! three {
             ($name:literal, $v:expr, $h:expr, $vs_sha:expr) => {
                 report(
@@ -285,9 +293,9 @@ fn paired_ratios() {
                     $vs_sha,
                 );
                 report(
-                    concat!($name, "-borrowed"),
+                    concat!($name, "-owned"),
                     &mut || {
-                        black_box($v.verify_borrowed(&$h, &body).unwrap());
+                        black_box($v.verify(&$h, &body).unwrap().into_owned());
                     },
                     $vs_sha,
                 );

@@ -229,13 +229,8 @@ impl Verifier {
     }
 
     /// Verify the raw body.
-    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
-        let meta = self.check(headers, body)?;
-        Ok(meta.into_verified(Bytes::copy_from_slice(body)))
-    }
-
-    /// Like [`Verifier::verify`], but the result borrows `body` instead of copying it.
-    pub fn verify_borrowed<'a>(
+    /// The result borrows `body`; [`Verified::into_owned`] keeps it beyond.
+    pub fn verify<'a>(
         &self,
         headers: &HeaderMap,
         body: &'a [u8],
@@ -314,16 +309,8 @@ impl Verify for Verifier {
         Verifier::verify_bytes(self, headers, body)
     }
 
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
+    fn verify<'a>(&self, headers: &HeaderMap, body: &'a [u8]) -> Result<Verified<&'a [u8]>, Error> {
         Verifier::verify(self, headers, body)
-    }
-
-    fn verify_borrowed<'a>(
-        &self,
-        headers: &HeaderMap,
-        body: &'a [u8],
-    ) -> Result<Verified<&'a [u8]>, Error> {
-        Verifier::verify_borrowed(self, headers, body)
     }
 }
 

@@ -5,10 +5,10 @@
 //! received (never parse and re-serialize JSON before verifying: a different key order
 //! or spacing changes the bytes and the signature). Output is a [`Verified`] delivery
 //! with the body, the event type, the idempotency key to dedupe on, and which secret
-//! (and, for Healthie, which dialect) matched. Every verifier has three entry points:
-//! `verify(&headers, &[u8])` copies the body into an owned result, `verify_borrowed`
-//! returns a result that borrows the caller's buffer (no copy), and `verify_bytes` takes
-//! a [`bytes::Bytes`] (no copy; the axum extractor uses it).
+//! (and, for Healthie, which dialect) matched. Every verifier has two entry points, neither
+//! of which copies the body: `verify(&headers, &[u8])` returns a result that borrows the
+//! caller's buffer ([`Verified::into_owned`] keeps it longer), and `verify_bytes` takes a
+//! [`bytes::Bytes`] and returns an owned result (the axum extractor uses it).
 //!
 //! | module | scheme |
 //! |---|---|
@@ -91,19 +91,9 @@ pub trait Verify: Send + Sync {
     /// Verify a body that is already in a [`Bytes`] (no copy).
     fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error>;
 
-    /// Verify a borrowed body; it is copied into the result only on success.
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error>;
-
-    /// Verify a borrowed body without copying it: the result borrows `body`. The
-    /// verifiers of this crate implement it directly (and `verify` on top of it); the
-    /// default, for other implementations, verifies with [`Verify::verify`].
-    fn verify_borrowed<'a>(
-        &self,
-        headers: &HeaderMap,
-        body: &'a [u8],
-    ) -> Result<Verified<&'a [u8]>, Error> {
-        self.verify(headers, body).map(|v| v.with_body(body))
-    }
+    /// Verify a borrowed body without copying it: the result borrows `body`
+    /// ([`Verified::into_owned`] keeps it beyond).
+    fn verify<'a>(&self, headers: &HeaderMap, body: &'a [u8]) -> Result<Verified<&'a [u8]>, Error>;
 }
 
 impl<T: Verify + ?Sized> Verify for std::sync::Arc<T> {
@@ -111,16 +101,8 @@ impl<T: Verify + ?Sized> Verify for std::sync::Arc<T> {
         (**self).verify_bytes(headers, body)
     }
 
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
+    fn verify<'a>(&self, headers: &HeaderMap, body: &'a [u8]) -> Result<Verified<&'a [u8]>, Error> {
         (**self).verify(headers, body)
-    }
-
-    fn verify_borrowed<'a>(
-        &self,
-        headers: &HeaderMap,
-        body: &'a [u8],
-    ) -> Result<Verified<&'a [u8]>, Error> {
-        (**self).verify_borrowed(headers, body)
     }
 }
 
@@ -129,15 +111,7 @@ impl<T: Verify + ?Sized> Verify for Box<T> {
         (**self).verify_bytes(headers, body)
     }
 
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
+    fn verify<'a>(&self, headers: &HeaderMap, body: &'a [u8]) -> Result<Verified<&'a [u8]>, Error> {
         (**self).verify(headers, body)
-    }
-
-    fn verify_borrowed<'a>(
-        &self,
-        headers: &HeaderMap,
-        body: &'a [u8],
-    ) -> Result<Verified<&'a [u8]>, Error> {
-        (**self).verify_borrowed(headers, body)
     }
 }

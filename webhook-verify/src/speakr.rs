@@ -48,22 +48,18 @@ impl Verifier {
 
     /// Verify the raw body; on success the idempotency key is `Speakr-Delivery-Id` and
     /// the event type `Speakr-Event`.
-    pub fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
-        self.0.verify(headers, body)
-    }
-
-    /// Like [`Verifier::verify`] without copying the body.
-    pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
-        self.0.verify_bytes(headers, body)
-    }
-
-    /// Like [`Verifier::verify`], but the result borrows `body` instead of copying it.
-    pub fn verify_borrowed<'a>(
+    /// The result borrows `body`; [`Verified::into_owned`] keeps it beyond.
+    pub fn verify<'a>(
         &self,
         headers: &HeaderMap,
         body: &'a [u8],
     ) -> Result<Verified<&'a [u8]>, Error> {
-        self.0.verify_borrowed(headers, body)
+        self.0.verify(headers, body)
+    }
+
+    /// Like [`Verifier::verify`] for a body already in [`Bytes`]: no copy, owned result.
+    pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
+        self.0.verify_bytes(headers, body)
     }
 }
 
@@ -72,16 +68,8 @@ impl Verify for Verifier {
         self.0.verify_bytes(headers, body)
     }
 
-    fn verify(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verified, Error> {
+    fn verify<'a>(&self, headers: &HeaderMap, body: &'a [u8]) -> Result<Verified<&'a [u8]>, Error> {
         self.0.verify(headers, body)
-    }
-
-    fn verify_borrowed<'a>(
-        &self,
-        headers: &HeaderMap,
-        body: &'a [u8],
-    ) -> Result<Verified<&'a [u8]>, Error> {
-        self.0.verify_borrowed(headers, body)
     }
 }
 

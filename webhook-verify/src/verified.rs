@@ -101,8 +101,8 @@ impl KeySource {
 /// over the body and nothing more.
 ///
 /// `B` is how the body is held: [`Bytes`] (the default) for the owned result of
-/// `verify` and `verify_bytes`, `&[u8]` for `verify_borrowed`, which borrows the caller's
-/// buffer instead of copying it ([`Verified::into_owned`] copies it later if needed).
+/// `verify_bytes`, `&[u8]` for `verify`, which borrows the caller's buffer instead of
+/// copying it ([`Verified::into_owned`] copies it when the result must outlive the buffer).
 #[derive(Clone)]
 pub struct Verified<B = Bytes> {
     body: B,

@@ -57,7 +57,7 @@ fn all_twenty_real_deliveries_verify() {
         let v = verifier.verify(&d.headers, &d.body).unwrap();
         assert_eq!(v.scheme(), Scheme::Speakr);
         assert_eq!(v.secret_index(), 0);
-        assert_eq!(v.body().as_ref(), d.body.as_slice());
+        assert_eq!(v.body(), d.body.as_slice());
         let id = d.headers["speakr-delivery-id"].to_str().unwrap();
         assert_eq!(v.idempotency_key(), id);
         assert_eq!(

@@ -221,7 +221,7 @@ fn verifier(args: &VerifyArgs) -> Result<Box<dyn Verify>, String> {
     })
 }
 
-fn print_verified(v: &Verified, verbose: bool) -> Result<(), String> {
+fn print_verified(v: &Verified<&[u8]>, verbose: bool) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
     let w = |out: &mut std::io::StdoutLock<'_>, line: String| {
         writeln!(out, "{line}").map_err(|e| e.to_string())
