@@ -10,6 +10,9 @@
 //! body from standard input; on success it prints `event: <type>` and
 //! `idempotency-key: <key>` and exits 0, on failure it prints the reason to standard
 //! error and exits 1.
+// The doc comments of the argument types are clap's terminal help text, where `<hex>` is a
+// placeholder, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
