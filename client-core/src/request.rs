@@ -472,7 +472,7 @@ impl RequestBuilder {
             }
             let headers = response.headers().clone();
             inner.limiter.observe(self.rate_class, &headers);
-            return match read_body(response).await {
+            return match read_body(response, None).await {
                 Ok(body) => Outcome::Done(Received::Buffered(RawResponse {
                     status,
                     headers,
@@ -483,7 +483,7 @@ impl RequestBuilder {
         }
         let headers = response.headers().clone();
         inner.limiter.observe(self.rate_class, &headers);
-        let body = match read_body(response).await {
+        let body = match read_body(response, Some(ERROR_BODY_LIMIT)).await {
             Ok(b) => b,
             // The status is known; a broken error body still gives the status.
             Err(_) => Bytes::new(),
@@ -543,26 +543,52 @@ impl RequestBuilder {
     }
 }
 
-/// Read a whole body with reqwest's streaming reader (no intermediate copies beyond chunks).
-async fn read_body(response: reqwest::Response) -> Result<Bytes, reqwest::Error> {
+/// At most this much of an error response's body is read: enough for any vendor's error JSON
+/// and a useful snippet of an HTML page, without buffering whatever a broken server streams.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Never reserve more than this up front on the word of a `Content-Length` header.
+const PREALLOCATE_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Read a body with reqwest's streaming reader, up to `limit` bytes when given (the rest is
+/// dropped). A single-chunk body is returned without a copy.
+async fn read_body(
+    response: reqwest::Response,
+    limit: Option<usize>,
+) -> Result<Bytes, reqwest::Error> {
+    let limit = limit.unwrap_or(usize::MAX);
     let expected = response.content_length();
     let mut stream = response.bytes_stream();
     let first = match stream.next().await {
         None => return Ok(Bytes::new()),
         Some(chunk) => chunk?,
     };
+    if first.len() >= limit {
+        return Ok(first.slice(..limit));
+    }
     let Some(second) = stream.next().await else {
         return Ok(first);
     };
     let second = second?;
     let capacity = expected
         .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(first.len() + second.len());
+        .unwrap_or(first.len() + second.len())
+        .min(PREALLOCATE_LIMIT)
+        .min(limit);
     let mut buf = Vec::with_capacity(capacity);
     buf.extend_from_slice(&first);
-    buf.extend_from_slice(&second);
-    while let Some(chunk) = stream.next().await {
-        buf.extend_from_slice(&chunk?);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
+        let room = limit - buf.len();
+        if chunk.len() >= room {
+            buf.extend_from_slice(&chunk[..room]);
+            break;
+        }
+        buf.extend_from_slice(&chunk);
+        next = match stream.next().await {
+            Some(chunk) => Some(chunk?),
+            None => None,
+        };
     }
     Ok(Bytes::from(buf))
 }

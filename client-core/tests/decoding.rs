@@ -430,3 +430,68 @@ async fn text_that_is_not_utf8_is_a_decode_error() {
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert_eq!(err.status(), Some(StatusCode::OK));
 }
+
+/// A raw HTTP server: answers one connection with `head`, then `tail` after a pause (so the
+/// body arrives in two chunks), then closes.
+async fn raw_server(head: &'static [u8], tail: &'static [u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = socket.read(&mut buf).await;
+        socket.write_all(head).await.unwrap();
+        socket.flush().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let _ = socket.write_all(tail).await;
+        let _ = socket.shutdown().await;
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn a_content_length_that_lies_is_a_transport_error_not_an_abort() {
+    let base = raw_server(
+        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 10000000000\r\n\r\n{\"a\":",
+        b"1}",
+    )
+    .await;
+    let client = Client::builder(&base)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let err = client
+        .get("/x")
+        .send_json::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
+}
+
+#[tokio::test]
+async fn a_huge_error_page_is_read_only_in_part() {
+    let server = MockServer::start().await;
+    let page = "<html>".to_owned() + &"x".repeat(2 * 1024 * 1024) + "</html>";
+    Mock::given(method("GET"))
+        .and(path("/big"))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .insert_header("content-type", "text/html")
+                .set_body_string(page),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = Client::builder(server.uri())
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap()
+        .get("/big")
+        .send_bytes()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert!(err.body_snippet().unwrap().starts_with("<html>xxx"));
+    assert!(err.body_snippet().unwrap().len() <= client_core::BODY_SNIPPET_LIMIT + 4);
+}
