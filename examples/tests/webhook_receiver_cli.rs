@@ -1,0 +1,314 @@
+//! Runs the `webhook-receiver` binary as a process on a free port and sends it deliveries over
+//! HTTP: the vendor mocks' signed deliveries, the same again (duplicates), tampered ones, a
+//! Heilo handshake and a Healthie delivery signed with webhook-verify's signer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::process::Stdio;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use client_core::{Client, RetryPolicy};
+use hedy_client::mock::MockHedy;
+use hedy_client::webhooks::{BodyForm, EventType};
+use heilo_client::mock::MockHeilo;
+use http::{HeaderName, HeaderValue, StatusCode};
+use speakr_client::mock::MockSpeakr;
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdout, Command};
+use webhook_verify::healthie::Dialect;
+
+const BIN: &str = env!("CARGO_BIN_EXE_webhook-receiver");
+/// Generous: the machine running the tests may be slow and busy.
+const WAIT: Duration = Duration::from_secs(60);
+const SECRET_VARS: [&str; 4] = [
+    "SPEAKR_WEBHOOK_SECRET",
+    "HEDY_WEBHOOK_SECRET",
+    "HEILO_SIGNING_SECRET",
+    "HEALTHIE_WEBHOOK_SECRET",
+];
+const HEALTHIE_SECRET: &str = "whsec_healthie_test_secret";
+const HEALTHIE_REGISTERED: &str = "/hooks/healthie?tenant=7";
+
+struct Receiver {
+    child: Child,
+    stdout: Lines<BufReader<ChildStdout>>,
+    base: String,
+}
+
+impl Receiver {
+    /// Start the binary on port 0 and read its address from the first line.
+    async fn start(args: &[&str], env: &[(&str, &str)]) -> Receiver {
+        let mut cmd = Command::new(BIN);
+        cmd.args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        for var in SECRET_VARS {
+            cmd.env_remove(var);
+        }
+        cmd.envs(env.iter().copied());
+        let mut child = cmd.spawn().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut receiver = Receiver {
+            child,
+            stdout,
+            base: String::new(),
+        };
+        let first = receiver.line().await;
+        receiver.base = first
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("first line: {first}"))
+            .to_owned();
+        receiver
+    }
+
+    async fn line(&mut self) -> String {
+        tokio::time::timeout(WAIT, self.stdout.next_line())
+            .await
+            .expect("no line from the receiver in time")
+            .unwrap()
+            .expect("the receiver closed its output")
+    }
+
+    /// The next delivery line, split into words.
+    async fn words(&mut self) -> Vec<String> {
+        let line = self.line().await;
+        line.split_whitespace().map(str::to_owned).collect()
+    }
+
+    fn url(&self, vendor: &str) -> String {
+        format!("{}/hooks/{vendor}", self.base)
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// POST `body` with `headers` (the transport sets the content type and length itself);
+/// returns the status and body.
+async fn post(url: &str, headers: Vec<(HeaderName, HeaderValue)>, body: &[u8]) -> (u16, String) {
+    let client = Client::builder(url)
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let mut request = client
+        .post("/")
+        .body_bytes(body.to_vec(), "application/json");
+    for (name, value) in headers {
+        if name != http::header::CONTENT_TYPE && name != http::header::CONTENT_LENGTH {
+            request = request.header(name, value.to_str().unwrap());
+        }
+    }
+    match request.send_raw().await {
+        Ok(r) => (
+            r.status.as_u16(),
+            String::from_utf8_lossy(&r.body).into_owned(),
+        ),
+        Err(e) => (
+            e.status().expect("no answer").as_u16(),
+            e.body_snippet().unwrap_or_default().to_owned(),
+        ),
+    }
+}
+
+fn tampered(body: &[u8]) -> Vec<u8> {
+    let mut b = body.to_vec();
+    b.extend_from_slice(b" ");
+    b
+}
+
+/// `vendor event key=… verdict …` → the key.
+fn check(words: &[String], vendor: &str, event: &str, verdict: &str) -> String {
+    assert_eq!(
+        words.get(0..2),
+        Some(&[vendor.into(), event.into()][..]),
+        "{words:?}"
+    );
+    assert_eq!(words.get(3).map(String::as_str), Some(verdict), "{words:?}");
+    words[2].strip_prefix("key=").unwrap().to_owned()
+}
+
+fn check_rejected(words: &[String], vendor: &str) {
+    assert_eq!(
+        words.get(0..3),
+        Some(&[vendor.into(), "rejected".into(), "401:".into()][..])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_vendor_first_duplicate_and_tampered() {
+    let (speakr, hedy, heilo) = (
+        MockSpeakr::start().await,
+        MockHedy::start().await,
+        MockHeilo::start().await,
+    );
+    // Secrets from flags and from the environment; Healthie registered with a query string
+    // that the request does not carry (as behind a rewriting proxy).
+    let mut rx = Receiver::start(
+        &[
+            "--speakr-secret",
+            speakr.webhook_secret(),
+            "--hedy-secret",
+            hedy.webhook_secret(),
+            "--healthie-path",
+            HEALTHIE_REGISTERED,
+        ],
+        &[
+            ("HEILO_SIGNING_SECRET", heilo.signing_secret()),
+            ("HEALTHIE_WEBHOOK_SECRET", HEALTHIE_SECRET),
+        ],
+    )
+    .await;
+    for vendor in ["speakr", "hedy", "heilo", "healthie"] {
+        assert_eq!(rx.line().await, format!("mounted POST /hooks/{vendor}"));
+    }
+
+    // Speakr: a delivery recorded from a real server, twice, then tampered.
+    let url = rx.url("speakr");
+    let created = MockSpeakr::recorded_deliveries()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.event_type == "recording.created")
+        .unwrap();
+    for verdict in ["first", "duplicate"] {
+        assert_eq!(
+            speakr.deliver(&url, &created).await.unwrap(),
+            StatusCode::OK
+        );
+        let key = check(&rx.words().await, "speakr", "recording.created", verdict);
+        assert_eq!(key, created.delivery_id);
+    }
+    let headers = webhook_verify::speakr::sign_delivery(
+        speakr.webhook_secret(),
+        "d-tampered",
+        "recording.created",
+        "2026-11-22T07:35:45Z",
+        &created.body,
+    )
+    .unwrap();
+    assert_eq!(post(&url, headers, &tampered(&created.body)).await.0, 401);
+    check_rejected(&rx.words().await, "speakr");
+
+    // Hedy: the key is the body's SHA-256, the same both times.
+    let url = rx.url("hedy");
+    let ended = MockHedy::sample_delivery(&EventType::SessionEnded, BodyForm::Flat).unwrap();
+    assert_eq!(hedy.deliver(&url, &ended).await.unwrap(), StatusCode::OK);
+    let key = check(&rx.words().await, "hedy", "session.ended", "first");
+    assert_eq!(key.len(), 64);
+    assert_eq!(hedy.deliver(&url, &ended).await.unwrap(), StatusCode::OK);
+    assert_eq!(
+        check(&rx.words().await, "hedy", "session.ended", "duplicate"),
+        key
+    );
+    let headers = webhook_verify::hedy::sign(hedy.webhook_secret(), &ended.body);
+    assert_eq!(post(&url, headers, &tampered(&ended.body)).await.0, 401);
+    check_rejected(&rx.words().await, "hedy");
+
+    // Heilo: the strict-mode handshake echoes the challenge, then an event.
+    let url = rx.url("heilo");
+    let answer = heilo
+        .verify_subscription(&url, Some("chal-42"))
+        .await
+        .unwrap();
+    assert_eq!(answer.status, StatusCode::OK);
+    let echo: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(echo, serde_json::json!({ "challenge": "chal-42" }));
+    check(
+        &rx.words().await,
+        "heilo",
+        "webhook.subscription.verify",
+        "handshake",
+    );
+    let completed = MockHeilo::documented_delivery("call.completed").unwrap();
+    for verdict in ["first", "duplicate"] {
+        assert_eq!(
+            heilo.deliver(&url, &completed).await.unwrap().status,
+            StatusCode::OK
+        );
+        let key = check(&rx.words().await, "heilo", "call.completed", verdict);
+        assert_eq!(key, completed.event_id);
+    }
+    let headers = webhook_verify::heilo::sign(heilo.signing_secret(), now(), &completed.body);
+    assert_eq!(post(&url, headers, &tampered(&completed.body)).await.0, 401);
+    check_rejected(&rx.words().await, "heilo");
+
+    // Healthie: no mock yet; webhook-verify's signer over the registered path and query.
+    let url = rx.url("healthie");
+    let body = br#"{"resource_id":4711,"resource_id_type":"Appointment","event_type":"appointment.created","changed_fields":["date"]}"#;
+    let headers = || {
+        webhook_verify::healthie::sign(
+            HEALTHIE_SECRET,
+            Dialect::Legacy,
+            "POST",
+            HEALTHIE_REGISTERED,
+            body,
+            now(),
+        )
+    };
+    for verdict in ["first", "duplicate"] {
+        assert_eq!(post(&url, headers(), body).await, (200, "ok".to_owned()));
+        let words = rx.words().await;
+        check(&words, "healthie", "appointment.created", verdict);
+        if verdict == "first" {
+            assert_eq!(words.get(4).map(String::as_str), Some("resource_id=4711"));
+        }
+    }
+    assert_eq!(post(&url, headers(), &tampered(body)).await.0, 401);
+    check_rejected(&rx.words().await, "healthie");
+
+    rx.child.kill().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unset_secrets_are_not_mounted_and_ctrl_c_stops_the_server() {
+    let speakr = MockSpeakr::start().await;
+    let mut rx = Receiver::start(
+        &["--body-limit", "1024"],
+        &[("SPEAKR_WEBHOOK_SECRET", speakr.webhook_secret())],
+    )
+    .await;
+    assert_eq!(rx.line().await, "mounted POST /hooks/speakr");
+    for (vendor, var) in [
+        ("hedy", "HEDY_WEBHOOK_SECRET"),
+        ("heilo", "HEILO_SIGNING_SECRET"),
+        ("healthie", "HEALTHIE_WEBHOOK_SECRET"),
+    ] {
+        let line = rx.line().await;
+        assert!(
+            line.starts_with(&format!("not mounted /hooks/{vendor}: no secret")),
+            "{line}"
+        );
+        assert!(line.contains(var), "{line}");
+    }
+    assert_eq!(post(&rx.url("hedy"), Vec::new(), b"{}").await.0, 404);
+    let big = vec![b' '; 2048];
+    let headers = webhook_verify::speakr::sign(speakr.webhook_secret(), &big);
+    assert_eq!(post(&rx.url("speakr"), headers, &big).await.0, 413);
+    let words = rx.words().await;
+    assert_eq!(
+        words.get(0..3),
+        Some(&["speakr".into(), "rejected".into(), "413:".into()][..])
+    );
+
+    // Ctrl-C (SIGINT): a clean exit.
+    #[cfg(unix)]
+    {
+        let pid = rx.child.id().unwrap().to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = tokio::time::timeout(WAIT, rx.child.wait())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(status.success(), "{status:?}");
+    }
+    #[cfg(not(unix))]
+    rx.child.kill().await.unwrap();
+}
