@@ -74,7 +74,32 @@ impl Quota {
         self
     }
 
-    /// The number of requests per period.
+    /// Let an idle client send up to a tenth of the quota at once while still never exceeding
+    /// `requests` in any window of `period`, however the server aligns its windows: see
+    /// [`Quota::with_burst_within_quota`]. At least 90 % of the quota stays usable.
+    pub fn with_tenth_burst(self) -> Self {
+        let burst = self.requests / 10;
+        self.with_burst_within_quota(burst)
+    }
+
+    /// Allow bursts of up to `burst` requests after an idle spell and lower the steady rate to
+    /// `requests - burst + 1` per period, so that no window of `period` ever holds more than
+    /// the original `requests` (GCRA admits at most steady + burst - 1 in a window).
+    pub fn with_burst_within_quota(self, burst: u32) -> Self {
+        let burst = burst.clamp(1, self.requests);
+        Quota {
+            requests: self.requests - burst + 1,
+            period: self.period,
+            burst,
+        }
+    }
+
+    /// The number of allowed bursts (1: evenly spread).
+    pub fn burst(&self) -> u32 {
+        self.burst
+    }
+
+    /// The steady number of requests per period.
     pub fn requests(&self) -> u32 {
         self.requests
     }

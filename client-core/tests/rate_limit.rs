@@ -117,6 +117,34 @@ async fn concurrent_tasks_stay_within_an_overall_quota_and_use_it() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_burst_within_the_quota_never_exceeds_it_in_any_window() {
+    // 30 per second with a tenth as burst: 3 at once after idle time, then 28 per second.
+    let quota = Quota::new(30, Duration::from_secs(1)).with_tenth_burst();
+    assert_eq!((quota.requests(), quota.burst()), (28, 3));
+    let limiter = Arc::new(GcraLimiter::overall(quota));
+    let start = Instant::now();
+    // Idle, then a burst: the first three go at once.
+    for _ in 0..3 {
+        limiter.acquire(None).await;
+    }
+    assert_eq!(Instant::now(), start);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let busy = Instant::now();
+    let windows = 5;
+    let entries = run_tasks(limiter, &[None; 8], busy + quota.period() * windows).await;
+    let mut times = times_of(&entries, None);
+    times.extend(std::iter::repeat_n(start, 3));
+    assert!(
+        max_in_any_window(&times, quota.period()) <= 30,
+        "more than 30 requests in some window"
+    );
+    let counts = per_aligned_window(&times, busy, quota.period(), windows);
+    for (k, n) in counts.iter().enumerate() {
+        assert!(*n >= 27, "window {k}: only {n} of 30 used ({counts:?})");
+    }
+}
+
+#[tokio::test(start_paused = true)]
 async fn concurrent_tasks_on_one_class_use_the_class_quota() {
     let period = Duration::from_secs(1);
     let limiter = Arc::new(

@@ -48,9 +48,8 @@ impl Region {
 /// and 5 webhook creations (`POST /webhooks`) a minute, which also count towards the 200.
 /// `None` turns a limit off.
 ///
-/// Requests are spread evenly (one every 300 ms for the overall quota) so that no window of
-/// a minute ever holds more than the quota; give a [`Quota::with_burst`] to allow bursts
-/// after idle time.
+/// An idle client may send a tenth of a quota at once; after that requests are spread evenly,
+/// and no window of a minute, however aligned, ever holds more than the quota.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimits {
     /// Every request.
@@ -69,8 +68,8 @@ impl RateLimits {
     /// The documented quotas (the default): 200/min overall, 5/min for webhook creation.
     pub fn documented() -> Self {
         RateLimits {
-            overall: Some(Quota::per_minute(200)),
-            webhook_create: Some(Quota::per_minute(5)),
+            overall: Some(Quota::per_minute(200).with_tenth_burst()),
+            webhook_create: Some(Quota::per_minute(5).with_tenth_burst()),
         }
     }
 
@@ -299,7 +298,7 @@ mod tests {
     #[test]
     fn documented_limits() {
         let l = RateLimits::documented();
-        assert_eq!(l.overall, Some(Quota::per_minute(200)));
+        assert_eq!(l.overall, Some(Quota::per_minute(181).with_burst(20)));
         assert_eq!(l.webhook_create, Some(Quota::per_minute(5)));
         assert_eq!(RateLimits::default(), l);
         let debug = format!("{:?}", l.limiter());

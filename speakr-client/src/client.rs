@@ -76,14 +76,17 @@ impl Default for RateLimits {
 }
 
 impl RateLimits {
-    /// The documented quotas (the default).
+    /// The documented quotas (the default): stats 60/min, other GETs 100/min, PATCH/PUT/DELETE
+    /// 30/min, processing 10/min, batch 10/min. An idle client may send a tenth of a quota at
+    /// once; no minute-long window ever holds more than the quota.
     pub fn documented() -> Self {
+        let per_minute = |n| Some(Quota::per_minute(n).with_tenth_burst());
         RateLimits {
-            stats: Some(Quota::per_minute(60)),
-            get: Some(Quota::per_minute(100)),
-            modify: Some(Quota::per_minute(30)),
-            processing: Some(Quota::per_minute(10)),
-            batch: Some(Quota::per_minute(10)),
+            stats: per_minute(60),
+            get: per_minute(100),
+            modify: per_minute(30),
+            processing: per_minute(10),
+            batch: per_minute(10),
         }
     }
 
