@@ -18,16 +18,12 @@
 //! # Ok(()) }
 //! ```
 
-use std::sync::Arc;
-
-use client_core::{Client, Paginator, RequestBuilder};
-use futures::stream::BoxStream;
 use serde::Deserialize;
 
 use crate::client::HedyClient;
 use crate::envelope;
-use crate::sessions::check_limit;
-use crate::types::{lenient_millis, Extra, ListPage, Timestamp};
+use crate::listing::Listing;
+use crate::types::{lenient_millis, Extra, Timestamp};
 use crate::Error;
 
 /// A highlight.
@@ -132,10 +128,7 @@ impl<'a> Highlights<'a> {
     /// `GET /highlights`: summaries, newest first (`limit`, `after`, `topicId`,
     /// `format=zapier` on the builder), one page or all of them.
     pub fn list(&self) -> ListHighlights<'a> {
-        ListHighlights {
-            client: self.client,
-            params: ListParams::default(),
-        }
+        Listing::new(self.client, "/highlights")
     }
 
     /// `GET /highlights/{highlightId}`: one highlight with every field
@@ -152,90 +145,8 @@ impl<'a> Highlights<'a> {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-struct ListParams {
-    limit: Option<u32>,
-    after: Option<String>,
-    topic_id: Option<String>,
-    zapier: bool,
-}
-
-impl ListParams {
-    fn request(&self, core: &Client, cursor: Option<&str>) -> RequestBuilder {
-        let mut r = core
-            .get("/highlights")
-            .query_opt("limit", self.limit)
-            .query_opt("after", cursor.or(self.after.as_deref()))
-            .query_opt("topicId", self.topic_id.as_deref());
-        if self.zapier {
-            r = r.query("format", "zapier");
-        }
-        check_limit(r, self.limit)
-    }
-}
-
-/// A `GET /highlights` listing under construction.
-#[derive(Debug, Clone)]
-#[must_use = "call .send() or .into_stream()"]
-pub struct ListHighlights<'a> {
-    client: &'a HedyClient,
-    params: ListParams,
-}
-
-impl ListHighlights<'_> {
-    /// `limit`: 1 to 100 per page (default 50 on the server); checked before sending.
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.params.limit = Some(limit);
-        self
-    }
-
-    /// `after`: the cursor from a previous page's `pagination.next`.
-    pub fn after(mut self, cursor: impl Into<String>) -> Self {
-        self.params.after = Some(cursor.into());
-        self
-    }
-
-    /// `topicId` (offered by Hedy's integrations; not verified against the live API).
-    pub fn topic_id(mut self, topic_id: impl Into<String>) -> Self {
-        self.params.topic_id = Some(topic_id.into());
-        self
-    }
-
-    /// `format=zapier`: a bare array, no pagination.
-    pub fn zapier(mut self) -> Self {
-        self.params.zapier = true;
-        self
-    }
-
-    /// `GET /highlights`: one page.
-    pub async fn send(self) -> Result<ListPage<Highlight>, Error> {
-        let raw = self
-            .params
-            .request(&self.client.core, None)
-            .send_raw()
-            .await?;
-        envelope::list(&raw)
-    }
-
-    /// `GET /highlights`, page after page (`pagination.next` → `after`), as a paginator.
-    pub fn paginator(self) -> Paginator<Highlight> {
-        let core = self.client.core.clone();
-        let params = Arc::new(self.params);
-        Paginator::cursor(move |cursor| {
-            let core = core.clone();
-            let params = params.clone();
-            async move {
-                let raw = params.request(&core, cursor.as_deref()).send_raw().await?;
-                Ok(envelope::list::<Highlight>(&raw)?.into_page())
-            }
-        })
-    }
-
-    /// `GET /highlights`: every highlight, fetched lazily page by page.
-    pub fn into_stream(self) -> BoxStream<'static, Result<Highlight, Error>> {
-        self.paginator().items()
-    }
-}
+/// A `GET /highlights` listing under construction (see [`Listing`]).
+pub type ListHighlights<'a> = Listing<'a, Highlight>;
 
 #[cfg(test)]
 mod tests {

@@ -94,6 +94,7 @@ pub mod contexts;
 mod envelope;
 pub mod error;
 pub mod highlights;
+pub mod listing;
 pub mod me;
 #[cfg(feature = "mock")]
 pub mod mock;

@@ -28,18 +28,17 @@
 //! ```
 
 use std::ops::RangeInclusive;
-use std::sync::Arc;
 
-use client_core::{Client, Paginator, RequestBuilder};
-use futures::stream::BoxStream;
+use client_core::Client;
 use serde::Deserialize;
 
 use crate::client::HedyClient;
 use crate::envelope;
 use crate::highlights::Highlight;
+use crate::listing::Listing;
 use crate::todos::Todo;
 use crate::topics::Topic;
-use crate::types::{lenient_millis, Extra, ListPage, SessionType, Timestamp};
+use crate::types::{lenient_millis, Extra, SessionType, Timestamp};
 use crate::Error;
 
 /// The documented bounds of `limit` on every paginated listing (default 50 on the server;
@@ -187,10 +186,7 @@ impl<'a> Sessions<'a> {
     /// `GET /sessions`: a listing (`limit`, `after`, `topicId`, `format=zapier` on the
     /// builder), one page or all of them.
     pub fn list(&self) -> ListSessions<'a> {
-        ListSessions {
-            client: self.client,
-            params: ListParams::default(),
-        }
+        Listing::new(self.client, "/sessions")
     }
 
     /// `GET /sessions/{sessionId}`: the full session. An unknown id is a `NotFound` error
@@ -245,106 +241,8 @@ impl<'a> Sessions<'a> {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-struct ListParams {
-    limit: Option<u32>,
-    after: Option<String>,
-    topic_id: Option<String>,
-    zapier: bool,
-}
-
-impl ListParams {
-    fn request(&self, core: &Client, cursor: Option<&str>) -> RequestBuilder {
-        let mut r = core
-            .get("/sessions")
-            .query_opt("limit", self.limit)
-            .query_opt("after", cursor.or(self.after.as_deref()))
-            .query_opt("topicId", self.topic_id.as_deref());
-        if self.zapier {
-            r = r.query("format", "zapier");
-        }
-        check_limit(r, self.limit)
-    }
-}
-
-/// Refuse a `limit` outside [`LIMIT_RANGE`] before sending.
-pub(crate) fn check_limit(request: RequestBuilder, limit: Option<u32>) -> RequestBuilder {
-    match limit {
-        Some(n) if !LIMIT_RANGE.contains(&n) => {
-            request.invalid(format!("limit must be within 1..=100, got {n}"))
-        }
-        _ => request,
-    }
-}
-
-/// A `GET /sessions` listing under construction.
-#[derive(Debug, Clone)]
-#[must_use = "call .send() or .into_stream()"]
-pub struct ListSessions<'a> {
-    client: &'a HedyClient,
-    params: ListParams,
-}
-
-impl ListSessions<'_> {
-    /// `limit`: 1 to 100 per page (default 50 on the server); checked before sending.
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.params.limit = Some(limit);
-        self
-    }
-
-    /// `after`: the cursor from a previous page's `pagination.next`. For
-    /// [`ListSessions::into_stream`], where the walk starts.
-    pub fn after(mut self, cursor: impl Into<String>) -> Self {
-        self.params.after = Some(cursor.into());
-        self
-    }
-
-    /// `topicId`: only the sessions of this topic (offered by Hedy's own integrations; not
-    /// verified against the live API — [`crate::topics::Topics::sessions`] is the
-    /// documented way).
-    pub fn topic_id(mut self, topic_id: impl Into<String>) -> Self {
-        self.params.topic_id = Some(topic_id.into());
-        self
-    }
-
-    /// `format=zapier`: a bare array of sessions carrying the detail fields, with no
-    /// pagination (a stream then yields that one page).
-    pub fn zapier(mut self) -> Self {
-        self.params.zapier = true;
-        self
-    }
-
-    /// `GET /sessions`: one page.
-    pub async fn send(self) -> Result<ListPage<Session>, Error> {
-        let raw = self
-            .params
-            .request(&self.client.core, None)
-            .send_raw()
-            .await?;
-        envelope::list(&raw)
-    }
-
-    /// `GET /sessions`, page after page (`pagination.next` sent back as `after`, with the same
-    /// `limit` and filters), as a paginator to tune (prefetch, item cap). The walk ends when a
-    /// page says `hasMore: false` or gives no `next`; a repeated cursor is an error.
-    pub fn paginator(self) -> Paginator<Session> {
-        let core = self.client.core.clone();
-        let params = Arc::new(self.params);
-        Paginator::cursor(move |cursor| {
-            let core = core.clone();
-            let params = params.clone();
-            async move {
-                let raw = params.request(&core, cursor.as_deref()).send_raw().await?;
-                Ok(envelope::list::<Session>(&raw)?.into_page())
-            }
-        })
-    }
-
-    /// `GET /sessions`: every session, fetched lazily page by page (one page ahead).
-    pub fn into_stream(self) -> BoxStream<'static, Result<Session, Error>> {
-        self.paginator().items()
-    }
-}
+/// A `GET /sessions` listing under construction (see [`Listing`]).
+pub type ListSessions<'a> = Listing<'a, Session>;
 
 #[cfg(test)]
 mod tests {

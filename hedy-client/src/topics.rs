@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::HedyClient;
 use crate::envelope;
-use crate::sessions::check_limit;
+use crate::listing::check_limit;
 use crate::types::{
     is_hex_color, length_problem, Deleted, Extra, ListPage, Patch, SessionType, Timestamp,
 };
