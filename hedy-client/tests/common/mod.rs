@@ -4,7 +4,7 @@
 
 use hedy_client::{HedyClient, RateLimits, RetryPolicy};
 use wiremock::matchers::{header, method, path};
-use wiremock::{Match, MockBuilder, MockServer, Request, ResponseTemplate};
+use wiremock::{MockBuilder, MockServer, Request, ResponseTemplate};
 
 pub const KEY: &str = "hedy_live_test_key";
 
@@ -61,44 +61,8 @@ pub fn call(verb: &str, p: &str) -> MockBuilder {
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
 }
 
-/// The query string is exactly these pairs (in any order), nothing more.
-pub struct QueryIs(pub Vec<(String, String)>);
-
-pub fn query_is(pairs: &[(&str, &str)]) -> QueryIs {
-    QueryIs(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    )
-}
-
-pub fn no_query() -> QueryIs {
-    QueryIs(Vec::new())
-}
-
-impl Match for QueryIs {
-    fn matches(&self, req: &Request) -> bool {
-        let mut got: Vec<(String, String)> = req
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect();
-        let mut want = self.0.clone();
-        got.sort();
-        want.sort();
-        got == want
-    }
-}
-
-/// The request has no body.
-pub struct NoBody;
-
-impl Match for NoBody {
-    fn matches(&self, req: &Request) -> bool {
-        req.body.is_empty()
-    }
-}
+#[allow(unused_imports)] // each test file uses some of them
+pub use test_support::{no_query, query_is, NoBody, QueryIs};
 
 /// Every request the server received.
 pub async fn requests(server: &MockServer) -> Vec<Request> {

@@ -4,7 +4,7 @@
 
 use heilo_client::{HeiloClient, RateLimits, RetryPolicy};
 use wiremock::matchers::{header, method, path};
-use wiremock::{Match, MockBuilder, MockServer, Request, ResponseTemplate};
+use wiremock::{MockBuilder, MockServer, ResponseTemplate};
 
 pub const KEY: &str = "hk_live_TestKey123";
 
@@ -51,51 +51,8 @@ pub fn call(verb: &str, p: &str) -> MockBuilder {
         .and(header("authorization", format!("Bearer {KEY}").as_str()))
 }
 
-/// The query string is exactly these pairs (in any order), nothing more.
-pub struct QueryIs(pub Vec<(String, String)>);
-
-pub fn query_is(pairs: &[(&str, &str)]) -> QueryIs {
-    QueryIs(
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    )
-}
-
-pub fn no_query() -> QueryIs {
-    QueryIs(Vec::new())
-}
-
-impl Match for QueryIs {
-    fn matches(&self, req: &Request) -> bool {
-        let mut got: Vec<(String, String)> = req
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into(), v.into()))
-            .collect();
-        let mut want = self.0.clone();
-        got.sort();
-        want.sort();
-        got == want
-    }
-}
-
-/// The request has no body.
-pub struct NoBody;
-
-impl Match for NoBody {
-    fn matches(&self, req: &Request) -> bool {
-        req.body.is_empty()
-    }
-}
-
-/// The only request the server received.
-pub async fn only_request(server: &MockServer) -> Request {
-    let mut all = server.received_requests().await.unwrap();
-    assert_eq!(all.len(), 1, "expected one request, got {}", all.len());
-    all.remove(0)
-}
+#[allow(unused_imports)] // each test file uses some of them
+pub use test_support::{no_query, only_request, query_is, NoBody, QueryIs};
 
 /// A call item shaped like the documented one, with `id` and `created_at`.
 pub fn call_item(id: &str, created_at: &str) -> serde_json::Value {
