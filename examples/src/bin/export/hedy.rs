@@ -1,0 +1,115 @@
+//! Hedy: sessions, from `GET /sessions` (summaries) and `GET /sessions/{sessionId}` (the
+//! record, with the transcript, recap and meeting minutes in it). Hedy's listing has no date
+//! filter, so the window is applied to each session's `startTime`.
+
+use futures::future::BoxFuture;
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
+use hedy_client::sessions::Session;
+use hedy_client::HedyClient;
+use serde_json::Value;
+
+use crate::vendor::{FetchError, Fetched, Listed, Vendor, Window};
+
+/// Hedy, through a [`HedyClient`].
+pub struct Hedy {
+    client: HedyClient,
+}
+
+impl Hedy {
+    pub fn new(client: HedyClient) -> Self {
+        Hedy { client }
+    }
+}
+
+/// The session inside a record: Hedy sends it bare or as `{"success": true, "data": …}`.
+fn session(record: &Value) -> Fetched<Session> {
+    let inner = match record.get("data") {
+        Some(data) if record.get("success").is_some() => data,
+        _ => record,
+    };
+    serde_json::from_value(inner.clone()).map_err(|e| {
+        FetchError::Shape(format!(
+            "the session record does not read as a session: {e}"
+        ))
+    })
+}
+
+fn non_empty(text: Option<String>) -> Option<String> {
+    text.filter(|t| !t.trim().is_empty())
+}
+
+impl Vendor for Hedy {
+    fn name(&self) -> &'static str {
+        "hedy"
+    }
+
+    /// `GET /sessions?limit=100`, page after page, keeping the sessions of the window.
+    fn list(&self, window: &Window) -> BoxStream<'static, Result<Listed, FetchError>> {
+        let window = window.clone();
+        self.client
+            .sessions()
+            .list()
+            .limit(100)
+            .into_stream()
+            .map_err(FetchError::Api)
+            .try_filter_map(move |s: Session| {
+                let date = s.start_time.as_ref().map(|t| t.as_str().to_owned());
+                let keep = window.contains(date.as_deref());
+                async move {
+                    Ok(keep.then_some(Listed {
+                        id: s.session_id,
+                        date,
+                        title: s.title,
+                        listing: None,
+                    }))
+                }
+            })
+            .boxed()
+    }
+
+    /// `GET /sessions/{sessionId}`, as received.
+    fn record<'a>(&'a self, item: &'a Listed) -> BoxFuture<'a, Fetched<Vec<u8>>> {
+        Box::pin(async move {
+            let body = self
+                .client
+                .core()
+                .get("/sessions/{sessionId}")
+                .param(&item.id)
+                .send_bytes()
+                .await?;
+            let record: Value = serde_json::from_slice(&body)
+                .map_err(|e| FetchError::Shape(format!("the record is not JSON: {e}")))?;
+            session(&record)?;
+            Ok(body.to_vec())
+        })
+    }
+
+    /// The record's `transcript` (or, without one, its `cleaned_transcript`).
+    fn transcript<'a>(
+        &'a self,
+        _item: &'a Listed,
+        record: &'a Value,
+    ) -> BoxFuture<'a, Fetched<Option<String>>> {
+        Box::pin(async move {
+            let s = session(record)?;
+            Ok(non_empty(s.transcript).or(non_empty(s.cleaned_transcript)))
+        })
+    }
+
+    /// The record's `recap` and `meeting_minutes`.
+    fn summary<'a>(
+        &'a self,
+        _item: &'a Listed,
+        record: &'a Value,
+    ) -> BoxFuture<'a, Fetched<Option<String>>> {
+        Box::pin(async move {
+            let s = session(record)?;
+            let parts: Vec<String> = [non_empty(s.recap), non_empty(s.meeting_minutes)]
+                .into_iter()
+                .flatten()
+                .collect();
+            Ok((!parts.is_empty()).then(|| parts.join("\n\n")))
+        })
+    }
+}
