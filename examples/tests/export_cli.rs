@@ -1,162 +1,730 @@
-//! Runs the `export` binary as a process: against its built-in mock, to a file, and against a
-//! Speakr mock server started here (a missing transcript, then an error that stops it).
+//! Runs the `export` binary as a process, against each vendor's built-in mock and against the
+//! vendor mocks started here (to count requests and inject faults): a full run, a run killed
+//! part-way and resumed, an item that fails, a second run that fetches nothing again, Ctrl-C,
+//! the date window, and an output directory that cannot be written.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::Output;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use futures::TryStreamExt;
+use hedy_client::mock::MockHedy;
+use heilo_client::mock::MockHeilo;
 use serde_json::Value;
 use speakr_client::mock::MockSpeakr;
-use tokio::process::Command;
+use tokio::process::{Child, Command};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const BIN: &str = env!("CARGO_BIN_EXE_export");
+/// Generous: the machine running the tests may be slow and busy.
+const WAIT: Duration = Duration::from_secs(120);
+const CREDENTIALS: [&str; 4] = [
+    "HEDY_API_KEY",
+    "SPEAKR_URL",
+    "SPEAKR_TOKEN",
+    "HEILO_API_KEY",
+];
 
-/// Run `export` with `args` and `env` only (no `SPEAKR_*` from the caller's environment).
-async fn export(args: &[&str], env: &[(&str, &str)]) -> Output {
+/// A vendor's mock server started by the test.
+enum Vendor {
+    Hedy(MockHedy),
+    Speakr(MockSpeakr),
+    Heilo(MockHeilo),
+}
+
+impl Vendor {
+    async fn start(name: &str) -> Vendor {
+        match name {
+            "hedy" => Vendor::Hedy(MockHedy::start().await),
+            "speakr" => Vendor::Speakr(MockSpeakr::start().await),
+            "heilo" => Vendor::Heilo(MockHeilo::start().await),
+            other => panic!("no vendor {other}"),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Vendor::Hedy(_) => "hedy",
+            Vendor::Speakr(_) => "speakr",
+            Vendor::Heilo(_) => "heilo",
+        }
+    }
+
+    fn server(&self) -> &MockServer {
+        match self {
+            Vendor::Hedy(m) => m.server(),
+            Vendor::Speakr(m) => m.server(),
+            Vendor::Heilo(m) => m.server(),
+        }
+    }
+
+    /// `--base-url` and the credentials for this mock.
+    fn args_and_env(&self) -> (Vec<String>, Vec<(&'static str, String)>) {
+        match self {
+            Vendor::Hedy(m) => (
+                vec!["--base-url".into(), m.uri()],
+                vec![("HEDY_API_KEY", m.api_key().to_owned())],
+            ),
+            Vendor::Speakr(m) => (
+                vec![],
+                vec![
+                    ("SPEAKR_URL", m.uri()),
+                    ("SPEAKR_TOKEN", m.token().to_owned()),
+                ],
+            ),
+            Vendor::Heilo(m) => (
+                vec!["--base-url".into(), m.base_url()],
+                vec![("HEILO_API_KEY", m.api_key().to_owned())],
+            ),
+        }
+    }
+
+    /// Every item id the mock lists, in listing order.
+    async fn ids(&self) -> Vec<String> {
+        match self {
+            Vendor::Hedy(m) => {
+                let all: Vec<_> = m
+                    .client()
+                    .unwrap()
+                    .sessions()
+                    .list()
+                    .into_stream()
+                    .try_collect()
+                    .await
+                    .unwrap();
+                all.into_iter().map(|s| s.session_id).collect()
+            }
+            Vendor::Speakr(m) => {
+                let all: Vec<_> = m
+                    .client()
+                    .unwrap()
+                    .recordings()
+                    .list()
+                    .into_stream()
+                    .try_collect()
+                    .await
+                    .unwrap();
+                all.into_iter().map(|r| r.id.to_string()).collect()
+            }
+            Vendor::Heilo(m) => {
+                let all: Vec<_> = m
+                    .client()
+                    .unwrap()
+                    .calls()
+                    .list()
+                    .into_stream()
+                    .try_collect()
+                    .await
+                    .unwrap();
+                all.into_iter().map(|c| c.call_id).collect()
+            }
+        }
+    }
+
+    /// The listing's route.
+    fn list_route(&self) -> &'static str {
+        match self {
+            Vendor::Hedy(_) => "/sessions",
+            Vendor::Speakr(_) => "/api/v1/recordings",
+            Vendor::Heilo(_) => "/api/v1/calls",
+        }
+    }
+
+    /// The route of the item's first fetch after its record is known (Hedy and Heilo: the
+    /// record itself; Speakr, whose listing carries the record: the transcript).
+    fn item_route(&self, id: &str) -> String {
+        match self {
+            Vendor::Hedy(_) => format!("/sessions/{id}"),
+            Vendor::Speakr(_) => format!("/api/v1/recordings/{id}/transcript"),
+            Vendor::Heilo(_) => format!("/api/v1/calls/{id}"),
+        }
+    }
+
+    /// Make the next request to the item's route wait `delay`, then answer normally.
+    async fn delay_once(&self, id: &str, delay: Duration) {
+        // The body the mock serves there, to replay.
+        let body = match self {
+            Vendor::Hedy(m) => {
+                m.client()
+                    .unwrap()
+                    .core()
+                    .get("/sessions/{id}")
+                    .param(id)
+                    .send_bytes()
+                    .await
+            }
+            Vendor::Speakr(m) => {
+                m.client()
+                    .unwrap()
+                    .core()
+                    .get("/recordings/{id}/transcript")
+                    .param(id)
+                    .query("format", "text")
+                    .send_bytes()
+                    .await
+            }
+            Vendor::Heilo(m) => {
+                m.client()
+                    .unwrap()
+                    .core()
+                    .get("/calls/{id}")
+                    .param(id)
+                    .send_bytes()
+                    .await
+            }
+        }
+        .unwrap()
+        .to_vec();
+        Mock::given(method("GET"))
+            .and(path(self.item_route(id)))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw(body, "application/json")
+                    .set_delay(delay),
+            )
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(self.server())
+            .await;
+    }
+
+    /// Answer every request to the item's route with a 500.
+    async fn fail(&self, id: &str) {
+        Mock::given(method("GET"))
+            .and(path(self.item_route(id)))
+            .respond_with(
+                ResponseTemplate::new(500)
+                    .set_body_raw(r#"{"error": "internal error"}"#, "application/json"),
+            )
+            .with_priority(1)
+            .mount(self.server())
+            .await;
+    }
+
+    /// The paths the server received, in order.
+    async fn paths(&self) -> Vec<String> {
+        self.server()
+            .received_requests()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.url.path().to_owned())
+            .collect()
+    }
+}
+
+fn command(args: &[String], env: &[(&'static str, String)]) -> Command {
     let mut cmd = Command::new(BIN);
-    cmd.args(args)
-        .env_remove("SPEAKR_URL")
-        .env_remove("SPEAKR_TOKEN")
-        .envs(env.iter().copied())
-        .kill_on_drop(true);
-    tokio::time::timeout(Duration::from_secs(120), cmd.output())
+    cmd.args(args).kill_on_drop(true).stdin(Stdio::null());
+    for name in CREDENTIALS {
+        cmd.env_remove(name);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+async fn output(mut cmd: Command) -> Output {
+    tokio::time::timeout(WAIT, cmd.output())
         .await
         .expect("export did not finish in time")
         .unwrap()
 }
 
-fn json_lines(text: &[u8]) -> Vec<Value> {
-    std::str::from_utf8(text)
-        .unwrap()
-        .lines()
+/// Run `export` against the test's mock `v`, writing to `out`.
+async fn export_to(v: &Vendor, out: &Path, extra: &[&str]) -> Output {
+    output(export_cmd(v, out, extra)).await
+}
+
+fn export_cmd(v: &Vendor, out: &Path, extra: &[&str]) -> Command {
+    let (mut args, env) = v.args_and_env();
+    args.insert(0, v.name().to_owned());
+    args.extend(["--out".to_owned(), out.display().to_string()]);
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    command(&args, &env)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn report(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        text(&out.stdout),
+        text(&out.stderr)
+    )
+}
+
+/// A fresh empty directory under the system's temporary directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("export-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The index's lines.
+fn index(dir: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(dir.join("index.jsonl")).unwrap_or_default();
+    text.lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The ids the mock serves, newest first, as its listing returns them.
-async fn mock_ids() -> Vec<u64> {
-    let mock = MockSpeakr::start().await;
-    let speakr = mock.client().unwrap();
-    let all: Vec<_> = speakr
-        .recordings()
-        .list()
-        .into_stream()
-        .try_collect()
-        .await
-        .unwrap();
-    all.iter().map(|r| r.id).collect()
-}
-
-#[tokio::test]
-async fn mock_export_writes_one_json_line_per_recording() {
-    let out = export(&["--mock"], &[]).await;
-    assert!(out.status.success(), "{}", stderr(&out));
-    let lines = json_lines(&out.stdout);
-    let ids: Vec<u64> = lines.iter().map(|l| l["id"].as_u64().unwrap()).collect();
-    assert_eq!(ids, mock_ids().await);
+/// Check the directory: one index line per expected id, no other; every file an index line
+/// names exists; every record parses; no partial file is left. Returns the lines by id.
+fn check_complete(dir: &Path, ids: &[String]) -> BTreeMap<String, Value> {
+    let lines = index(dir);
+    let mut by_id = BTreeMap::new();
     for line in &lines {
-        for key in [
-            "title",
-            "status",
-            "created_at",
-            "meeting_date",
-            "duration",
-            "tags",
-            "transcript",
-            "summary",
-        ] {
-            assert!(line.get(key).is_some(), "no {key} in {line}");
-        }
+        let id = line["id"].as_str().unwrap().to_owned();
+        assert!(
+            by_id.insert(id.clone(), line.clone()).is_none(),
+            "{id} twice in the index"
+        );
     }
-    let with_segments = lines
-        .iter()
-        .filter(|l| {
-            l["transcript"]["segments"]
-                .as_array()
-                .is_some_and(|s| !s.is_empty())
-        })
-        .count();
-    assert!(with_segments >= 1, "{lines:?}");
-    let first = &lines[0]["transcript"]["segments"][0];
+    let expected: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(by_id.keys().collect::<BTreeSet<_>>(), expected);
+    for line in by_id.values() {
+        for file in line["files"].as_object().unwrap().values() {
+            let file = dir.join(file.as_str().unwrap());
+            assert!(file.is_file(), "{} is missing", file.display());
+        }
+        let record = dir.join(line["files"]["record"].as_str().unwrap());
+        let _: Value = serde_json::from_slice(&std::fs::read(record).unwrap()).unwrap();
+    }
+    assert_no_partial_files(dir);
+    by_id
+}
+
+fn assert_no_partial_files(dir: &Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".partial"), "{name} left behind");
+    }
+}
+
+/// How many requests went to each path, from the `from`-th request on.
+fn counts(paths: &[String], from: usize) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for p in &paths[from..] {
+        *counts.entry(p.clone()).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Wait until the server has received a request to `route` after its first `from` requests.
+async fn wait_for_request(v: &Vendor, from: usize, route: &str) {
+    tokio::time::timeout(WAIT, async {
+        while !v.paths().await[from..].iter().any(|p| p == route) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the export never sent the request");
+}
+
+const VENDORS: [&str; 3] = ["hedy", "speakr", "heilo"];
+
+#[tokio::test]
+async fn a_full_run_against_each_built_in_mock() {
+    for name in VENDORS {
+        let dir = scratch(&format!("builtin-{name}"));
+        let mut args = vec![name.to_owned(), "--out".into(), dir.display().to_string()];
+        if name == "speakr" {
+            args.push("--audio".into());
+        }
+        let out = output(command(&args, &[])).await;
+        assert!(out.status.success(), "{}", report(&out));
+        let stdout = text(&out.stdout);
+        let first = stdout.lines().next().unwrap();
+        assert!(
+            first.contains("built-in") && first.contains("mock") && first.contains("127.0.0.1"),
+            "{first}"
+        );
+        let ids = Vendor::start(name).await.ids().await;
+        let lines = check_complete(&dir, &ids);
+        let n = ids.len();
+        assert!(
+            stdout.contains(&format!("export: {n}/{n} items (0 failed)")),
+            "no plain progress line: {stdout}"
+        );
+        assert!(
+            stdout.contains(&format!("export: {n} exported, 0 skipped, 0 failed")),
+            "{stdout}"
+        );
+
+        // What the vendor has for an item arrives in its files.
+        let read = |file: &str| std::fs::read_to_string(dir.join(file)).unwrap();
+        match name {
+            "hedy" => {
+                let line = &lines["sess_7Qm2xK9aL0"];
+                assert_eq!(line["title"], "Weekly Team Standup");
+                let record: Value = serde_json::from_str(&read("sess_7Qm2xK9aL0.json")).unwrap();
+                assert_eq!(
+                    read("sess_7Qm2xK9aL0.transcript.txt"),
+                    record["transcript"].as_str().unwrap()
+                );
+                assert!(read("sess_7Qm2xK9aL0.summary.txt").contains("Launch date confirmed"));
+            }
+            "speakr" => {
+                for id in &ids {
+                    let audio = std::fs::read(dir.join(format!("{id}.audio.wav"))).unwrap();
+                    assert_eq!(audio, MockSpeakr::audio_bytes(id.parse().unwrap()), "{id}");
+                    let record: Value = serde_json::from_str(&read(&format!("{id}.json"))).unwrap();
+                    assert_eq!(record["id"].to_string(), *id);
+                }
+                assert!(read("1.transcript.txt").contains("[SPEAKER_00]: Hello"));
+                assert!(read("1.summary.txt").contains("Roadmap reviewed"));
+                // Recording 3 failed to transcribe: no transcript, but exported.
+                assert!(lines["3"]["files"].get("transcript").is_none());
+            }
+            _ => {
+                let id = "6b1d3c2e-8f4a-4e5b-9c7d-1a2b3c4d5e01";
+                let record: Value = serde_json::from_str(&read(&format!("{id}.json"))).unwrap();
+                assert_eq!(record["data"]["call_id"], id);
+                let summary = record["data"]["transcript_processed"]["summary"]
+                    .as_str()
+                    .unwrap();
+                assert_eq!(read(&format!("{id}.summary.txt")), summary);
+                assert!(
+                    read(&format!("{id}.transcript.txt")).contains(&format!("summary: {summary}"))
+                );
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+#[tokio::test]
+async fn a_second_run_fetches_no_item_again() {
+    for name in VENDORS {
+        let v = Vendor::start(name).await;
+        let dir = scratch(&format!("again-{name}"));
+        let audio: &[&str] = if name == "speakr" { &["--audio"] } else { &[] };
+        let first = export_to(&v, &dir, audio).await;
+        assert!(first.status.success(), "{}", report(&first));
+        assert!(!text(&first.stdout).contains("mock"), "{}", report(&first));
+        let ids = v.ids().await;
+        check_complete(&dir, &ids);
+        let sent = v.paths().await;
+        for id in &ids {
+            assert_eq!(counts(&sent, 0).get(&v.item_route(id)), Some(&1), "{id}");
+        }
+
+        let before = v.paths().await.len();
+        let second = export_to(&v, &dir, audio).await;
+        assert!(second.status.success(), "{}", report(&second));
+        let n = ids.len();
+        assert!(
+            text(&second.stdout).contains(&format!("export: 0 exported, {n} skipped, 0 failed")),
+            "{}",
+            report(&second)
+        );
+        let again = counts(&v.paths().await, before);
+        let routes: Vec<&String> = again.keys().collect();
+        assert_eq!(routes, [v.list_route()], "{name}: {again:?}");
+        check_complete(&dir, &ids);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+#[tokio::test]
+async fn a_run_killed_part_way_resumes_without_duplicates_or_losses() {
+    for name in VENDORS {
+        let v = Vendor::start(name).await;
+        let ids = v.ids().await;
+        let stalled = ids[2].clone();
+        v.delay_once(&stalled, Duration::from_secs(600)).await;
+        let dir = scratch(&format!("killed-{name}"));
+        let setup = v.paths().await.len();
+        let audio: &[&str] = if name == "speakr" { &["--audio"] } else { &[] };
+        let mut args = vec!["--concurrency", "1"];
+        args.extend(audio);
+        let mut child: Child = export_cmd(&v, &dir, &args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+
+        // Wait until the run is stuck on the third item, then kill it (SIGKILL).
+        let route = v.item_route(&stalled);
+        wait_for_request(&v, setup, &route).await;
+        child.start_kill().unwrap();
+        let status = child.wait().await.unwrap();
+        assert!(!status.success());
+        let done = index(&dir);
+        let done_ids: Vec<&str> = done.iter().map(|l| l["id"].as_str().unwrap()).collect();
+        assert_eq!(done_ids, [ids[0].as_str(), ids[1].as_str()], "{name}");
+        if name == "speakr" {
+            // The stalled recording's record was on disk already (its listing carries it).
+            assert!(dir.join(format!("{stalled}.json")).is_file());
+        }
+
+        let before = v.paths().await.len();
+        let resumed = export_to(&v, &dir, audio).await;
+        assert!(resumed.status.success(), "{}", report(&resumed));
+        let left = ids.len() - 2;
+        assert!(
+            text(&resumed.stdout)
+                .contains(&format!("export: {left} exported, 2 skipped, 0 failed")),
+            "{}",
+            report(&resumed)
+        );
+        check_complete(&dir, &ids);
+        // Only the items the killed run had not finished were fetched again.
+        let again = counts(&v.paths().await, before);
+        for id in &ids[..2] {
+            assert!(
+                !again.contains_key(&v.item_route(id)),
+                "{name}: {id} fetched again"
+            );
+        }
+        for id in &ids[2..] {
+            assert_eq!(again.get(&v.item_route(id)), Some(&1), "{name}: {id}");
+        }
+        if name == "speakr" {
+            for id in &ids {
+                let audio = std::fs::read(dir.join(format!("{id}.audio.wav"))).unwrap();
+                assert_eq!(audio, MockSpeakr::audio_bytes(id.parse().unwrap()));
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+#[tokio::test]
+async fn an_item_that_fails_is_named_and_the_run_goes_on() {
+    for name in VENDORS {
+        let v = Vendor::start(name).await;
+        let ids = v.ids().await;
+        let broken = ids[1].clone();
+        v.fail(&broken).await;
+        let dir = scratch(&format!("fails-{name}"));
+        let out = export_to(&v, &dir, &[]).await;
+        assert_eq!(out.status.code(), Some(1), "{}", report(&out));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains(&format!("{broken} failed")) && stderr.contains("500"),
+            "{stderr}"
+        );
+        let n = ids.len() - 1;
+        assert!(
+            text(&out.stdout).contains(&format!("export: {n} exported, 0 skipped, 1 failed")),
+            "{}",
+            report(&out)
+        );
+        let others: Vec<String> = ids.iter().filter(|id| **id != broken).cloned().collect();
+        check_complete(&dir, &others);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+#[tokio::test]
+async fn ctrl_c_stops_after_the_item_in_flight() {
+    let v = Vendor::start("speakr").await;
+    let ids = v.ids().await;
+    v.delay_once(&ids[1], Duration::from_secs(3)).await;
+    let dir = scratch("ctrl-c");
+    let setup = v.paths().await.len();
+    let child = export_cmd(&v, &dir, &["--concurrency", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let route = v.item_route(&ids[1]);
+    wait_for_request(&v, setup, &route).await;
+    let pid = child.id().unwrap().to_string();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = tokio::time::timeout(WAIT, child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", report(&out));
     assert!(
-        first["text"].as_str().is_some_and(|t| !t.is_empty()),
-        "{first}"
+        text(&out.stderr).contains("interrupted"),
+        "{}",
+        report(&out)
     );
-    assert!(lines[0]["summary"].as_str().is_some());
-    assert!(stderr(&out).contains(&format!("{} recordings written", lines.len())));
+    assert!(
+        text(&out.stdout).contains(&format!(
+            "export: 2 exported, 0 skipped, 0 failed (interrupted: {} not started)",
+            ids.len() - 2
+        )),
+        "{}",
+        report(&out)
+    );
+    // The item in flight was finished, not cut.
+    check_complete(&dir, &ids[..2]);
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[tokio::test]
-async fn out_writes_the_same_lines_to_a_file_and_no_url_means_the_mock() {
-    let file = std::env::temp_dir().join(format!("export-cli-{}.jsonl", std::process::id()));
-    let to_file = export(&["--out", file.to_str().unwrap()], &[]).await;
-    let to_stdout = export(&["--mock"], &[]).await;
-    let written = std::fs::read(&file).unwrap();
-    std::fs::remove_file(&file).ok();
-    assert!(to_file.status.success(), "{}", stderr(&to_file));
-    assert!(to_file.stdout.is_empty());
-    assert!(stderr(&to_file).contains("using the built-in mock server"));
-    assert_eq!(json_lines(&written), json_lines(&to_stdout.stdout));
-    assert!(!written.is_empty());
-}
+async fn the_date_window_reaches_the_listing() {
+    // Heilo filters on the server.
+    let v = Vendor::start("heilo").await;
+    let dir = scratch("window-heilo");
+    let out = export_to(
+        &v,
+        &dir,
+        &["--since", "2026-06-04", "--until", "2026-06-06"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", report(&out));
+    check_complete(
+        &dir,
+        &[
+            "6b1d3c2e-8f4a-4e5b-9c7d-1a2b3c4d5e01".to_owned(),
+            "9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c02".to_owned(),
+            "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f03".to_owned(),
+        ],
+    );
+    let listing = v
+        .server()
+        .received_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.url.path() == "/api/v1/calls")
+        .unwrap();
+    let query = listing.url.query().unwrap();
+    assert!(
+        query.contains("dateFrom=2026-06-04") && query.contains("dateTo=2026-06-06"),
+        "{query}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
 
-#[tokio::test]
-async fn a_server_from_the_environment_missing_transcripts_and_errors() {
-    let mock = MockSpeakr::start().await;
-    // Recording 2 has no transcript: exported with `transcript: null`.
-    Mock::given(method("GET"))
-        .and(path("/api/v1/recordings/2/transcript"))
-        .respond_with(
-            ResponseTemplate::new(404)
-                .set_body_json(serde_json::json!({"error": "No transcription available"})),
-        )
-        .with_priority(1)
-        .mount(mock.server())
-        .await;
-    let env = [
-        ("SPEAKR_URL", mock.uri()),
-        ("SPEAKR_TOKEN", mock.token().to_owned()),
-    ];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let out = export(&["--status", "completed", "--since", "2026-01-01"], &env).await;
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(!stderr(&out).contains("mock"), "{}", stderr(&out));
-    let lines = json_lines(&out.stdout);
-    assert_eq!(lines.len(), mock_ids().await.len());
-    let two = lines.iter().find(|l| l["id"] == 2).unwrap();
-    assert!(two["transcript"].is_null(), "{two}");
-    let received = mock.server().received_requests().await.unwrap();
+    // Speakr too.
+    let v = Vendor::start("speakr").await;
+    let dir = scratch("window-speakr");
+    let out = export_to(&v, &dir, &["--since", "2026-01-01"]).await;
+    assert!(out.status.success(), "{}", report(&out));
+    let received = v.server().received_requests().await.unwrap();
     let listing = received
         .iter()
         .find(|r| r.url.path() == "/api/v1/recordings")
         .unwrap();
-    let query = listing.url.query().unwrap();
     assert!(
-        query.contains("status=completed") && query.contains("date_from=2026-01-01"),
-        "{query}"
+        listing
+            .url
+            .query()
+            .unwrap()
+            .contains("date_from=2026-01-01"),
+        "{:?}",
+        listing.url
     );
+    std::fs::remove_dir_all(&dir).ok();
 
-    // Any other error stops the export with a message and status 1.
-    Mock::given(method("GET"))
-        .and(path("/api/v1/recordings/3/summary"))
-        .respond_with(
-            ResponseTemplate::new(403).set_body_json(serde_json::json!({"error": "Forbidden"})),
-        )
-        .with_priority(1)
-        .mount(mock.server())
-        .await;
-    let out = export(&[], &env).await;
-    assert_eq!(out.status.code(), Some(1));
-    let message = stderr(&out);
-    assert!(
-        message.contains("summary of recording #3") && message.contains("403"),
-        "{message}"
+    // Hedy's listing has no date filter: the window is applied to `startTime`.
+    let v = Vendor::start("hedy").await;
+    let dir = scratch("window-hedy");
+    let out = export_to(&v, &dir, &["--since", "2026-03-01"]).await;
+    assert!(out.status.success(), "{}", report(&out));
+    check_complete(
+        &dir,
+        &["sess_7Qm2xK9aL0".to_owned(), "sess_3Bv8pR1cN4".to_owned()],
     );
+    let sent = v.paths().await;
+    assert!(!sent.contains(&v.item_route("sess_9Xk4tY2wQ7")), "{sent:?}");
+    std::fs::remove_dir_all(&dir).ok();
+
+    // Bad dates are refused before anything is sent.
+    for bad in [
+        &["--since", "2026-02-30"][..],
+        &["--since", "03/01/2026"],
+        &["--since", "2026-03-02", "--until", "2026-03-01"],
+    ] {
+        let v = Vendor::start("hedy").await;
+        let dir = scratch("window-bad");
+        let out = export_to(&v, &dir, bad).await;
+        assert!(!out.status.success(), "{bad:?}: {}", report(&out));
+        assert!(text(&out.stderr).contains("2026"), "{}", report(&out));
+        assert!(v.paths().await.is_empty(), "{bad:?}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+/// `export` under `ulimit -f BLOCKS` (RLIMIT_FSIZE, which binds root too), with `SIGXFSZ`
+/// ignored so that a write past the limit fails with `EFBIG` ("File too large") instead of
+/// killing the process: a disk that fills up.
+fn limited(v: &Vendor, out: &Path, blocks: u32, extra: &[&str]) -> Command {
+    let (mut args, env) = v.args_and_env();
+    args.insert(0, v.name().to_owned());
+    args.extend(["--out".to_owned(), out.display().to_string()]);
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks} && exec \"$0\" \"$@\""
+        ))
+        .arg(BIN)
+        .args(&args)
+        .kill_on_drop(true)
+        .stdin(Stdio::null());
+    for name in CREDENTIALS {
+        cmd.env_remove(name);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+#[tokio::test]
+async fn an_output_directory_that_cannot_be_written_is_a_clear_error() {
+    // Nothing can be written at all: refused up front, nothing fetched, nothing left.
+    let v = Vendor::start("hedy").await;
+    let dir = scratch("full-at-once");
+    let out = output(limited(&v, &dir, 0, &[])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", report(&out));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("cannot write") && stderr.to_lowercase().contains("file too large"),
+        "{stderr}"
+    );
+    assert!(v.paths().await.is_empty());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    std::fs::remove_dir_all(&dir).ok();
+
+    // The disk fills up during the first recording's audio (32 KiB; the limit is at most
+    // 16 KiB): the run stops with the error, no file is left half written under its name.
+    let v = Vendor::start("speakr").await;
+    let dir = scratch("full-later");
+    let out = output(limited(&v, &dir, 16, &["--audio", "--concurrency", "1"])).await;
+    assert_eq!(out.status.code(), Some(1), "{}", report(&out));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("cannot write") && stderr.to_lowercase().contains("file too large"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("audio.wav"), "{stderr}");
+    let ids = v.ids().await;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(
+            !name.ends_with(".partial") && !name.contains(".audio."),
+            "{name}"
+        );
+        if name.ends_with(".json") {
+            let _: Value = serde_json::from_slice(&std::fs::read(entry.path()).unwrap()).unwrap();
+        }
+    }
+    // Every item not started: the index names none of them.
+    assert!(index(&dir).is_empty());
+    // With room again, a second run completes the export.
+    let again = export_to(&v, &dir, &["--audio"]).await;
+    assert!(again.status.success(), "{}", report(&again));
+    check_complete(&dir, &ids);
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -86,12 +86,7 @@ impl OutDir {
         };
         // A probe the size of a typical record, so that a full disk is reported up front.
         let probe = out.partial(".write-check");
-        let written = async {
-            let mut file = File::create(&probe).await?;
-            file.write_all(&[b' '; 4096]).await?;
-            file.sync_all().await
-        }
-        .await;
+        let written = write_file(&probe, vec![b' '; 4096]).await;
         let removed = fs::remove_file(&probe).await;
         written.map_err(local(&probe))?;
         removed.map_err(local(&probe))?;
@@ -121,12 +116,7 @@ impl OutDir {
     /// Write `bytes` to `name` atomically.
     pub async fn write(&self, name: &str, bytes: &[u8]) -> Result<(), LocalError> {
         let partial = self.partial(name);
-        let written = async {
-            let mut file = File::create(&partial).await?;
-            file.write_all(bytes).await?;
-            file.sync_all().await
-        }
-        .await;
+        let written = write_file(&partial, bytes.to_vec()).await;
         self.finish(name, &partial, written.map_err(local(&partial)))
             .await
     }
@@ -150,7 +140,13 @@ impl OutDir {
                 None => break Ok(()),
                 Some(Err(e)) => break Err(StreamError::Remote(e)),
                 Some(Ok(chunk)) => {
-                    if let Err(e) = file.write_all(&chunk).await {
+                    // `flush` waits for the write and reports its error (`write_all` alone
+                    // may leave it to a later call).
+                    let write = async {
+                        file.write_all(&chunk).await?;
+                        file.flush().await
+                    };
+                    if let Err(e) = write.await {
                         break Err(StreamError::Local(local(&partial)(e)));
                     }
                     written += chunk.len() as u64;
@@ -205,6 +201,19 @@ impl OutDir {
             }
         }
     }
+}
+
+/// Create `path` with `bytes` and sync it, on the blocking pool with `std::fs` (whose errors,
+/// such as a full disk, are reported by the call that met them).
+async fn write_file(path: &Path, bytes: Vec<u8>) -> io::Result<()> {
+    let path = path.to_owned();
+    let task = tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut file = std::fs::File::create(&path)?;
+        file.write_all(&bytes)?;
+        file.sync_all()
+    });
+    task.await.map_err(io::Error::other)?
 }
 
 /// What the index says of one item.
@@ -274,8 +283,12 @@ impl Index {
         let mut bytes = line.to_string().into_bytes();
         bytes.push(b'\n');
         let mut file = self.file.lock().await;
-        file.write_all(&bytes).await.map_err(local(&self.path))?;
-        file.sync_data().await.map_err(local(&self.path))
+        let write = async {
+            file.write_all(&bytes).await?;
+            file.flush().await?;
+            file.sync_data().await
+        };
+        write.await.map_err(local(&self.path))
     }
 
     /// At the end of a run: when an item was exported again (its record changed since), rewrite
