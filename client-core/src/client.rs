@@ -74,7 +74,8 @@ impl Client {
     /// A request for `route`, a path template relative to the base URL such as
     /// `"/recordings/{id}/tags/{tag_id}"`. Fill each `{…}` segment, in order, with
     /// [`RequestBuilder::param`]; values are percent-encoded. The template, never the filled
-    /// path, names the route in traces.
+    /// path, names the route in traces. An empty route calls the base URL itself, without a
+    /// trailing slash (single-endpoint APIs such as GraphQL).
     pub fn request(&self, method: Method, route: &'static str) -> RequestBuilder {
         RequestBuilder::new(self.clone(), method, route)
     }

@@ -42,8 +42,16 @@ pub enum ErrorKind {
     Pagination,
     /// A local file or stream could not be read or written.
     Io,
-    /// The client was configured wrongly (bad base URL, bad header value).
+    /// The client was configured wrongly (bad base URL, bad header value), or the server
+    /// refuses its configuration (an API version it no longer supports).
     Config,
+    /// The server rejected the request's input field by field (a GraphQL mutation's
+    /// `messages`); the details are in the message and the source.
+    Validation,
+    /// The server refused a query as too complex or too deep (GraphQL cost limits).
+    QueryTooComplex,
+    /// A GraphQL `errors[]` entry that no more specific kind covers.
+    Graphql,
 }
 
 impl ErrorKind {
@@ -63,6 +71,9 @@ impl ErrorKind {
             ErrorKind::Pagination => "pagination error",
             ErrorKind::Io => "I/O error",
             ErrorKind::Config => "configuration error",
+            ErrorKind::Validation => "rejected input",
+            ErrorKind::QueryTooComplex => "query too complex",
+            ErrorKind::Graphql => "GraphQL error",
         }
     }
 

@@ -12,6 +12,7 @@
 //! - **rate limiting** ([`RateLimiter`], [`GcraLimiter`]): per-class and overall quotas;
 //! - **pagination** ([`Paginator`]): cursor, page-number and offset listings as streams with
 //!   prefetch;
+//! - **GraphQL** ([`graphql`]): request and response envelopes, `errors[]` kept on the error;
 //! - **tracing**: a `request` span per call and an `attempt` span per try, named by route
 //!   template (never the filled URL or query, which may carry a token).
 //!
@@ -38,6 +39,7 @@ mod auth;
 mod client;
 pub mod clock;
 mod error;
+pub mod graphql;
 mod model;
 mod multipart;
 mod pagination;

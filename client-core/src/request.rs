@@ -77,6 +77,15 @@ enum Received {
     Streamed(reqwest::Response),
 }
 
+impl Received {
+    fn status(&self) -> StatusCode {
+        match self {
+            Received::Buffered(r) => r.status,
+            Received::Streamed(r) => r.status(),
+        }
+    }
+}
+
 impl RequestBuilder {
     pub(crate) fn new(client: Client, method: Method, route: &'static str) -> Self {
         RequestBuilder {
@@ -226,19 +235,36 @@ impl RequestBuilder {
 
     /// Send and return status, headers and the whole body of a success response.
     pub async fn send_raw(self) -> Result<RawResponse, Error> {
-        match self.execute(Mode::Buffered).await? {
-            Received::Buffered(r) => Ok(r),
+        self.send_decoded(Ok).await
+    }
+
+    /// Send and turn the whole success response into `T` with `decode`, **inside** the retry
+    /// loop: an error `decode` returns is handled like a failed response, so a retryable one
+    /// (for example a rate limit reported in a `200` body, as GraphQL APIs do) is retried under
+    /// the same rules (backoff, `retry_after`, budget, never repeating a request that is not
+    /// safe to repeat), and any other is returned at once.
+    pub async fn send_decoded<T, F>(self, decode: F) -> Result<T, Error>
+    where
+        F: Fn(RawResponse) -> Result<T, Error> + Send,
+        T: Send,
+    {
+        self.execute(Mode::Buffered, move |received| match received {
+            Received::Buffered(r) => decode(r),
             Received::Streamed(_) => Err(Error::new(ErrorKind::Transport, "unexpected stream")),
-        }
+        })
+        .await
     }
 
     /// Send and stream the success body (downloads: audio, calendars, subtitles). Retries
     /// cover the response head only; a stream that breaks midway is an error for the caller.
     pub async fn send_stream(self) -> Result<ByteStream, Error> {
-        match self.execute(Mode::Streamed).await? {
-            Received::Streamed(r) => Ok(ByteStream::new(r)),
-            Received::Buffered(r) => Ok(ByteStream::from_bytes(r.status, r.headers, r.body)),
-        }
+        self.execute(Mode::Streamed, |received| {
+            Ok(match received {
+                Received::Streamed(r) => ByteStream::new(r),
+                Received::Buffered(r) => ByteStream::from_bytes(r.status, r.headers, r.body),
+            })
+        })
+        .await
     }
 
     /// The URL for this request, without credentials.
@@ -247,6 +273,15 @@ impl RequestBuilder {
             return Ok(url.clone());
         }
         let mut url = self.client.inner.base_url.clone();
+        if self.route.is_empty() {
+            // The base URL itself (a single-endpoint API such as GraphQL), without the
+            // trailing slash the builder adds to base paths.
+            let path = url.path().trim_end_matches('/').to_owned();
+            if !path.is_empty() {
+                url.set_path(&path);
+            }
+            return Ok(self.with_query(url));
+        }
         let mut params = self.params.iter();
         {
             let mut segments = url
@@ -290,13 +325,17 @@ impl RequestBuilder {
                 format!("too many values for route `{}`", self.route),
             ));
         }
+        Ok(self.with_query(url))
+    }
+
+    fn with_query(&self, mut url: Url) -> Url {
         if !self.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (k, v) in &self.query {
                 pairs.append_pair(k, v);
             }
         }
-        Ok(url)
+        url
     }
 
     fn is_idempotent(&self) -> bool {
@@ -307,7 +346,13 @@ impl RequestBuilder {
             )
     }
 
-    async fn execute(mut self, mode: Mode) -> Result<Received, Error> {
+    /// Send with rate limiting and retries; `finish` turns a success into the result (its
+    /// error counts as a failed attempt that reached the server).
+    async fn execute<T, F>(mut self, mode: Mode, finish: F) -> Result<T, Error>
+    where
+        F: Fn(Received) -> Result<T, Error> + Send,
+        T: Send,
+    {
         if let Some(err) = self.error.take() {
             return Err(err);
         }
@@ -321,7 +366,7 @@ impl RequestBuilder {
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        let (result, attempts) = async move {
+        let (result, attempts, status) = async move {
             let policy = &inner.retry;
             let idempotent = self.is_idempotent();
             let mut attempt: u32 = 0;
@@ -338,8 +383,14 @@ impl RequestBuilder {
                     .await;
                 let (error, reached_server) = match outcome {
                     Outcome::Done(received) => {
-                        inner.budget.record_success();
-                        return (Ok(received), attempt);
+                        let status = received.status();
+                        match finish(received) {
+                            Ok(value) => {
+                                inner.budget.record_success();
+                                return (Ok(value), attempt, Some(status));
+                            }
+                            Err(error) => (error, true),
+                        }
                     }
                     Outcome::Failed {
                         error,
@@ -349,7 +400,8 @@ impl RequestBuilder {
                 let replayable = !matches!(self.body, Body::Multipart(_));
                 let may_repeat = replayable && (idempotent || !reached_server);
                 if !error.is_retryable() || !may_repeat || attempt >= policy.max_attempts {
-                    return (Err(error), attempt);
+                    let status = error.status();
+                    return (Err(error), attempt, status);
                 }
                 let wait = match error.retry_after() {
                     Some(server_wait) if server_wait > policy.max_retry_after => {
@@ -357,14 +409,20 @@ impl RequestBuilder {
                             wait_ms = server_wait.as_millis() as u64,
                             "server wait above maximum"
                         );
-                        return (Err(error.with_kind(ErrorKind::RateLimited)), attempt);
+                        let status = error.status();
+                        return (
+                            Err(error.with_kind(ErrorKind::RateLimited)),
+                            attempt,
+                            status,
+                        );
                     }
                     Some(server_wait) => server_wait,
                     None => policy.backoff(attempt),
                 };
                 if !inner.budget.try_acquire(error.is_timeout()) {
                     tracing::debug!("retry budget exhausted");
-                    return (Err(error), attempt);
+                    let status = error.status();
+                    return (Err(error), attempt, status);
                 }
                 tracing::debug!(wait_ms = wait.as_millis() as u64, error = %error, "retrying");
                 inner.clock.sleep(wait).await;
@@ -374,11 +432,6 @@ impl RequestBuilder {
         .await;
         span.record("attempts", attempts);
         // The request span carries the final status (the attempt spans carry each one's).
-        let status = match &result {
-            Ok(Received::Buffered(r)) => Some(r.status),
-            Ok(Received::Streamed(r)) => Some(r.status()),
-            Err(e) => e.status(),
-        };
         if let Some(status) = status {
             span.record("status", status.as_u16());
         }

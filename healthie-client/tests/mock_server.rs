@@ -1,0 +1,250 @@
+//! The `mock` feature's fake Healthie endpoint, driven through the client: paging in both
+//! shapes, filters, transcripts and their VTT, webhook subscriptions kept in memory, the
+//! delivery log, auth and version refusals, and injected faults.
+#![cfg(feature = "mock")]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use client_core::ErrorKind;
+use futures::TryStreamExt;
+use healthie_client::mock::{MockHealthie, TRANSCRIPT_VTT};
+use healthie_client::webhooks::EventType;
+use healthie_client::{ApiVersion, HealthieClient};
+use wiremock::ResponseTemplate;
+
+#[tokio::test]
+async fn appointments_page_in_both_shapes() {
+    let mock = MockHealthie::start().await;
+    for healthie in [mock.client().unwrap(), mock.baseline_client().unwrap()] {
+        let all: Vec<_> = healthie
+            .appointments()
+            .list()
+            .page_size(2)
+            .into_stream()
+            .try_collect()
+            .await
+            .unwrap();
+        let ids: Vec<_> = all.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["1001", "1002", "1003", "1004", "1005"],
+            "{:?}",
+            healthie.api_version()
+        );
+        assert!(
+            all.iter().all(|a| a.transcripts.is_none()),
+            "lists carry no transcripts"
+        );
+    }
+    let requests = mock.server().received_requests().await.unwrap();
+    // Three connection pages, then three offset pages and the empty one that ends them.
+    assert_eq!(requests.len(), 3 + 4);
+}
+
+#[tokio::test]
+async fn filters_narrow_the_list() {
+    let mock = MockHealthie::start().await;
+    let healthie = mock.client().unwrap();
+    let november_first_half: Vec<_> = healthie
+        .appointments()
+        .list()
+        .between("2026-11-01T00:00:00-05:00", "2026-11-12T23:59:59-05:00")
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(november_first_half.len(), 3);
+    let one_client = healthie
+        .appointments()
+        .list()
+        .user_id("5004")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(one_client.items.len(), 1);
+    assert_eq!(one_client.items[0].id, "1004");
+}
+
+#[tokio::test]
+async fn the_transcript_pipeline_runs_against_the_mock() {
+    let mock = MockHealthie::start().await;
+    let healthie = mock.client().unwrap();
+    let appointment = healthie.appointments().get("1001").send().await.unwrap();
+    let transcripts = appointment.transcripts.unwrap();
+    assert_eq!(transcripts.len(), 1);
+    let vtt = healthie
+        .transcripts()
+        .vtt_text(&transcripts[0])
+        .await
+        .unwrap();
+    assert_eq!(vtt, TRANSCRIPT_VTT);
+    // The file route refuses credentials; the client sent none, so it answered.
+    let deleted = healthie
+        .transcripts()
+        .delete("realtime_capture_9001")
+        .await
+        .unwrap();
+    assert_eq!(deleted.success, Some(true));
+    let again = healthie.appointments().get("1001").send().await.unwrap();
+    assert_eq!(again.transcripts.unwrap().len(), 0);
+    let err = healthie
+        .transcripts()
+        .delete("realtime_capture_9001")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    let err = healthie
+        .appointments()
+        .get("4242")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn webhook_subscriptions_live_in_the_mock() {
+    let mock = MockHealthie::start().await;
+    let healthie = mock.client().unwrap();
+    let created = healthie
+        .webhooks()
+        .create(
+            "https://receiver.example/new",
+            [EventType::AppointmentTranscriptAvailable],
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        created.event_types(),
+        vec![EventType::AppointmentTranscriptAvailable]
+    );
+    assert_eq!(
+        created.signature_secret.as_ref().unwrap().expose_secret(),
+        mock.signing_secret()
+    );
+    let listed: Vec<_> = healthie
+        .webhooks()
+        .list()
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 3);
+    let updated = healthie
+        .webhooks()
+        .update(&created.id)
+        .enabled(false)
+        .send()
+        .await
+        .unwrap();
+    assert!(!updated.is_enabled);
+    assert!(healthie.webhooks().send_test(&created.id).await.unwrap());
+    let rotated = healthie
+        .webhooks()
+        .expire_signature(&created.id)
+        .await
+        .unwrap();
+    assert_ne!(rotated.signature_secret, created.signature_secret);
+    healthie.webhooks().delete(&created.id).await.unwrap();
+    let err = healthie.webhooks().delete(&created.id).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    let err = healthie
+        .webhooks()
+        .create("ftp://x", [EventType::AppointmentCreated])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    // The baseline sees the same subscriptions, event types dotted.
+    let baseline: Vec<_> = mock
+        .baseline_client()
+        .unwrap()
+        .webhooks()
+        .list()
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(baseline.len(), 2);
+    assert_eq!(baseline[1].event_type, Some(EventType::AppointmentCreated));
+}
+
+#[tokio::test]
+async fn the_delivery_log_filters_failures() {
+    let mock = MockHealthie::start().await;
+    let healthie = mock.client().unwrap();
+    let failed: Vec<_> = healthie
+        .sent_webhooks()
+        .list()
+        .failed_only()
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].succeeded(), Some(false));
+    let about_one: Vec<_> = healthie
+        .sent_webhooks()
+        .list()
+        .resource_id("1001")
+        .resource_type("Appointment")
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(about_one.len(), 3);
+}
+
+#[tokio::test]
+async fn bad_keys_and_versions_are_refused() {
+    let mock = MockHealthie::start().await;
+    let wrong = HealthieClient::builder("someone-else")
+        .endpoint(mock.endpoint())
+        .no_rate_limit()
+        .build()
+        .unwrap();
+    assert_eq!(
+        wrong
+            .appointments()
+            .get("1001")
+            .send()
+            .await
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Auth
+    );
+    let future = mock
+        .client_builder()
+        .api_version(ApiVersion::dated("2031-01-01").unwrap())
+        .build()
+        .unwrap();
+    let err = future.appointments().get("1001").send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.to_string().contains("2031-01-01"), "{err}");
+}
+
+#[tokio::test]
+async fn faults_can_be_injected_per_operation() {
+    let mock = MockHealthie::start().await;
+    let body = MockHealthie::error_body("too_many_requests").unwrap();
+    mock.fail_next(
+        "Appointment",
+        ResponseTemplate::new(429).set_body_raw(body, "application/json"),
+        1,
+    )
+    .await;
+    let healthie = mock
+        .client_builder()
+        .configure(|core| {
+            core.retry_policy(client_core::RetryPolicy {
+                base_delay: std::time::Duration::from_millis(1),
+                max_delay: std::time::Duration::from_millis(2),
+                ..client_core::RetryPolicy::default()
+            })
+        })
+        .build()
+        .unwrap();
+    let appointment = healthie.appointments().get("1002").send().await.unwrap();
+    assert_eq!(appointment.id, "1002");
+    assert_eq!(mock.server().received_requests().await.unwrap().len(), 2);
+}
