@@ -10,13 +10,13 @@ use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use futures::TryStreamExt;
+use healthie_client::mock::MockHealthie;
 use hedy_client::mock::MockHedy;
 use heilo_client::mock::MockHeilo;
 use serde_json::Value;
 use speakr_client::mock::MockSpeakr;
 use tokio::process::{Child, Command};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const BIN: &str = env!("CARGO_BIN_EXE_export");
 /// Generous: the machine running the tests may be slow and busy.
@@ -33,6 +33,21 @@ enum Vendor {
     Hedy(MockHedy),
     Speakr(MockSpeakr),
     Heilo(MockHeilo),
+    Healthie(MockHealthie),
+}
+
+/// What a request asked for: its path, or for a GraphQL request
+/// `graphql:<operationName>:<variables.id>`.
+fn key(req: &Request) -> String {
+    if req.url.path() != healthie_client::mock::GRAPHQL_PATH {
+        return req.url.path().to_owned();
+    }
+    let body: Value = serde_json::from_slice(&req.body).unwrap_or_default();
+    format!(
+        "graphql:{}:{}",
+        body["operationName"].as_str().unwrap_or_default(),
+        body["variables"]["id"].as_str().unwrap_or_default()
+    )
 }
 
 impl Vendor {
@@ -41,6 +56,7 @@ impl Vendor {
             "hedy" => Vendor::Hedy(MockHedy::start().await),
             "speakr" => Vendor::Speakr(MockSpeakr::start().await),
             "heilo" => Vendor::Heilo(MockHeilo::start().await),
+            "healthie" => Vendor::Healthie(MockHealthie::start().await),
             other => panic!("no vendor {other}"),
         }
     }
@@ -50,6 +66,7 @@ impl Vendor {
             Vendor::Hedy(_) => "hedy",
             Vendor::Speakr(_) => "speakr",
             Vendor::Heilo(_) => "heilo",
+            Vendor::Healthie(_) => "healthie",
         }
     }
 
@@ -58,6 +75,7 @@ impl Vendor {
             Vendor::Hedy(m) => m.server(),
             Vendor::Speakr(m) => m.server(),
             Vendor::Heilo(m) => m.server(),
+            Vendor::Healthie(m) => m.server(),
         }
     }
 
@@ -78,6 +96,10 @@ impl Vendor {
             Vendor::Heilo(m) => (
                 vec!["--base-url".into(), m.base_url()],
                 vec![("HEILO_API_KEY", m.api_key().to_owned())],
+            ),
+            Vendor::Healthie(m) => (
+                vec!["--base-url".into(), m.endpoint()],
+                vec![("HEALTHIE_API_KEY", m.api_key().to_owned())],
             ),
         }
     }
@@ -121,22 +143,37 @@ impl Vendor {
                     .unwrap();
                 all.into_iter().map(|c| c.call_id).collect()
             }
+            Vendor::Healthie(m) => {
+                let all: Vec<_> = m
+                    .client()
+                    .unwrap()
+                    .appointments()
+                    .list()
+                    .into_stream()
+                    .try_collect()
+                    .await
+                    .unwrap();
+                all.into_iter().map(|a| a.id).collect()
+            }
         }
     }
 
-    /// The listing's route.
+    /// The listing's route (see [`key`]).
     fn list_route(&self) -> &'static str {
         match self {
+            Vendor::Healthie(_) => "graphql:Appointments:",
             Vendor::Hedy(_) => "/sessions",
             Vendor::Speakr(_) => "/api/v1/recordings",
             Vendor::Heilo(_) => "/api/v1/calls",
         }
     }
 
-    /// The route of the item's first fetch after its record is known (Hedy and Heilo: the
-    /// record itself; Speakr, whose listing carries the record: the transcript).
+    /// The route (see [`key`]) of the item's first fetch after its record is known (Hedy,
+    /// Heilo and Healthie: the record itself; Speakr, whose listing carries the record: the
+    /// transcript).
     fn item_route(&self, id: &str) -> String {
         match self {
+            Vendor::Healthie(_) => format!("graphql:Appointment:{id}"),
             Vendor::Hedy(_) => format!("/sessions/{id}"),
             Vendor::Speakr(_) => format!("/api/v1/recordings/{id}/transcript"),
             Vendor::Heilo(_) => format!("/api/v1/calls/{id}"),
@@ -175,11 +212,13 @@ impl Vendor {
                     .send_bytes()
                     .await
             }
+            // Never delivered: the test kills the run while it waits.
+            Vendor::Healthie(_) => Ok(client_core::Bytes::from_static(b"{}")),
         }
         .unwrap()
         .to_vec();
-        Mock::given(method("GET"))
-            .and(path(self.item_route(id)))
+        let route = self.item_route(id);
+        Mock::given(move |req: &Request| key(req) == route)
             .respond_with(
                 ResponseTemplate::new(200)
                     .set_body_raw(body, "application/json")
@@ -193,8 +232,8 @@ impl Vendor {
 
     /// Answer every request to the item's route with a 500.
     async fn fail(&self, id: &str) {
-        Mock::given(method("GET"))
-            .and(path(self.item_route(id)))
+        let route = self.item_route(id);
+        Mock::given(move |req: &Request| key(req) == route)
             .respond_with(
                 ResponseTemplate::new(500)
                     .set_body_raw(r#"{"error": "internal error"}"#, "application/json"),
@@ -210,8 +249,8 @@ impl Vendor {
             .received_requests()
             .await
             .unwrap()
-            .into_iter()
-            .map(|r| r.url.path().to_owned())
+            .iter()
+            .map(key)
             .collect()
     }
 }
@@ -330,7 +369,7 @@ async fn wait_for_request(v: &Vendor, from: usize, route: &str) {
     .expect("the export never sent the request");
 }
 
-const VENDORS: [&str; 3] = ["hedy", "speakr", "heilo"];
+const VENDORS: [&str; 4] = ["hedy", "speakr", "heilo", "healthie"];
 
 #[tokio::test]
 async fn a_full_run_against_each_built_in_mock() {
@@ -384,6 +423,15 @@ async fn a_full_run_against_each_built_in_mock() {
                 assert!(read("1.summary.txt").contains("Roadmap reviewed"));
                 // Recording 3 failed to transcribe: no transcript, but exported.
                 assert!(lines["3"]["files"].get("transcript").is_none());
+            }
+            "healthie" => {
+                assert_eq!(
+                    read("1001.transcript.vtt"),
+                    healthie_client::mock::TRANSCRIPT_VTT
+                );
+                let record: Value = serde_json::from_str(&read("1001.json")).unwrap();
+                assert_eq!(record["data"]["appointment"]["id"], "1001");
+                assert!(lines["1002"]["files"].get("transcript").is_none());
             }
             _ => {
                 let id = "6b1d3c2e-8f4a-4e5b-9c7d-1a2b3c4d5e01";
@@ -636,6 +684,27 @@ async fn the_date_window_reaches_the_listing() {
     );
     let sent = v.paths().await;
     assert!(!sent.contains(&v.item_route("sess_9Xk4tY2wQ7")), "{sent:?}");
+    std::fs::remove_dir_all(&dir).ok();
+
+    // Healthie takes both ends of the range together.
+    let v = Vendor::start("healthie").await;
+    let dir = scratch("window-healthie");
+    let out = export_to(
+        &v,
+        &dir,
+        &["--since", "2026-11-05", "--until", "2026-11-15"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", report(&out));
+    check_complete(&dir, &["1002".to_owned(), "1003".to_owned()]);
+    let received = v.server().received_requests().await.unwrap();
+    let listing = received
+        .iter()
+        .find(|r| key(r) == "graphql:Appointments:")
+        .unwrap();
+    let body: Value = serde_json::from_slice(&listing.body).unwrap();
+    assert_eq!(body["variables"]["startDate"], "2026-11-05T00:00:00Z");
+    assert_eq!(body["variables"]["endDate"], "2026-11-15T23:59:59Z");
     std::fs::remove_dir_all(&dir).ok();
 
     // Bad dates are refused before anything is sent.

@@ -2,17 +2,18 @@
 //! summary and (Speakr, on request) audio, into a directory.
 //!
 //! ```text
-//! export <hedy|speakr|heilo> --out DIR [--since YYYY-MM-DD] [--until YYYY-MM-DD]
+//! export <hedy|speakr|heilo|healthie> --out DIR [--since YYYY-MM-DD] [--until YYYY-MM-DD]
 //!        [--base-url URL] [--audio] [--concurrency N] [--region us|eu]
+//!        [--environment production|staging]
 //! ```
 //!
 //! Credentials come from the environment: `HEDY_API_KEY` (with `--region`), `SPEAKR_URL` and
-//! `SPEAKR_TOKEN`, `HEILO_API_KEY`. `--base-url` replaces the vendor's address (a proxy, a
+//! `SPEAKR_TOKEN`, `HEILO_API_KEY`, `HEALTHIE_API_KEY` (with `--environment`). `--base-url` replaces the vendor's address (a proxy, a
 //! test server). With neither credentials nor `--base-url`, the export runs against the
 //! vendor's built-in mock server on 127.0.0.1, and its first line says so.
 //!
-//! For each item, `DIR` gets `ID.json` (the vendor's record as received), `ID.transcript.txt`,
-//! `ID.summary.txt` where the vendor has them, `ID.audio.EXT` with `--audio` (Speakr; streamed
+//! For each item, `DIR` gets `ID.json` (the vendor's record as received), `ID.transcript.txt`
+//! (Healthie: `ID.transcript.vtt`), `ID.summary.txt` where the vendor has them, `ID.audio.EXT` with `--audio` (Speakr; streamed
 //! to disk), and a line in `index.jsonl`. Every file is written under a hidden temporary name
 //! and renamed when whole; the index line comes last. A second run skips the items in the
 //! index (and re-exports those that were still changing, such as a recording being
@@ -26,6 +27,7 @@
 //!
 //! Run it: `cargo run -p examples --bin export -- speakr --out export-speakr`.
 
+mod healthie;
 mod hedy;
 mod heilo;
 mod output;
@@ -66,7 +68,7 @@ struct Cli {
     #[arg(long, value_parser = iso_date)]
     until: Option<String>,
     /// The API's address instead of the vendor's (Speakr: instead of SPEAKR_URL; Heilo:
-    /// including `/api/v1`).
+    /// including `/api/v1`; Healthie: the GraphQL endpoint).
     #[arg(long)]
     base_url: Option<String>,
     /// Also save each item's audio (Speakr), streamed to disk.
@@ -78,6 +80,15 @@ struct Cli {
     /// Hedy: the region of the account.
     #[arg(long, value_enum, default_value_t = RegionArg::Us)]
     region: RegionArg,
+    /// Healthie: the environment of the account.
+    #[arg(long, value_enum, default_value_t = EnvironmentArg::Production)]
+    environment: EnvironmentArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EnvironmentArg {
+    Production,
+    Staging,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,6 +96,7 @@ enum VendorArg {
     Hedy,
     Speakr,
     Heilo,
+    Healthie,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -224,6 +236,42 @@ async fn source(cli: &Cli) -> Result<Source, Fatal> {
                     }
                     let line = format!("export: Heilo calls from {address}");
                     (Box::new(heilo::Heilo::new(builder.build()?)), None, line)
+                }
+            }
+        }
+        VendorArg::Healthie => {
+            use healthie_client::mock::MockHealthie;
+            use healthie_client::{Environment, HealthieClient};
+            match (env("HEALTHIE_API_KEY"), base_url) {
+                (None, None) => {
+                    let mock = MockHealthie::start().await;
+                    let client = HealthieClient::builder(mock.api_key())
+                        .endpoint(mock.endpoint())
+                        .build()?;
+                    let line = mock_line("Healthie", "HEALTHIE_API_KEY", &mock.endpoint());
+                    (
+                        Box::new(healthie::Healthie::new(client)),
+                        Some(Box::new(mock)),
+                        line,
+                    )
+                }
+                (None, Some(_)) => return Err("--base-url needs HEALTHIE_API_KEY".into()),
+                (Some(key), url) => {
+                    let environment = match cli.environment {
+                        EnvironmentArg::Production => Environment::Production,
+                        EnvironmentArg::Staging => Environment::Staging,
+                    };
+                    let mut builder = HealthieClient::builder(key).environment(environment);
+                    let address = url.clone().unwrap_or(environment.endpoint().to_owned());
+                    if let Some(url) = url {
+                        builder = builder.endpoint(url);
+                    }
+                    let line = format!("export: Healthie appointments from {address}");
+                    (
+                        Box::new(healthie::Healthie::new(builder.build()?)),
+                        None,
+                        line,
+                    )
                 }
             }
         }
@@ -458,7 +506,7 @@ async fn try_export_item(job: &Job, item: &Listed) -> Result<(), ItemError> {
     let mut files = Map::new();
 
     let record_name = format!("{base}.json");
-    let on_disk = if reuse && out.exists(&record_name).await {
+    let on_disk = if reuse && !vendor.record_expires() && out.exists(&record_name).await {
         serde_json::from_slice::<Value>(&out.read(&record_name).await?).ok()
     } else {
         None

@@ -81,6 +81,12 @@ pub trait Vendor: Send + Sync {
     /// Every item of `window`, lazily. The stream ends at the first listing error.
     fn list(&self, window: &Window) -> BoxStream<'static, Result<Listed, FetchError>>;
 
+    /// Whether a record must be fetched again rather than read back from an interrupted run's
+    /// file (it holds links that expire, as Healthie's transcript URLs do).
+    fn record_expires(&self) -> bool {
+        false
+    }
+
     /// The item's record: the JSON body the vendor sent (inside its envelope, if any).
     fn record<'a>(&'a self, item: &'a Listed) -> BoxFuture<'a, Fetched<Vec<u8>>>;
 
