@@ -797,3 +797,62 @@ async fn an_output_directory_that_cannot_be_written_is_a_clear_error() {
     check_complete(&dir, &ids);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn concurrency_fetches_items_in_parallel() {
+    // The first two items never answer: with --concurrency 2 both are asked for at once
+    // (one at a time, the second would never be sent).
+    let v = Vendor::start("heilo").await;
+    let ids = v.ids().await;
+    for id in &ids[..2] {
+        v.delay_once(id, Duration::from_secs(600)).await;
+    }
+    let dir = scratch("parallel");
+    let setup = v.paths().await.len();
+    let mut child = export_cmd(&v, &dir, &["--concurrency", "2"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_request(&v, setup, &v.item_route(&ids[0])).await;
+    wait_for_request(&v, setup, &v.item_route(&ids[1])).await;
+    let sent = v.paths().await;
+    for id in &ids[2..] {
+        assert!(
+            !sent.contains(&v.item_route(id)),
+            "{id} before a slot was free"
+        );
+    }
+    child.start_kill().unwrap();
+    child.wait().await.unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn a_terminal_gets_a_progress_bar() {
+    // `script` runs the export on a pseudo-terminal.
+    let dir = scratch("terminal");
+    let line = format!("{BIN} hedy --out {}", dir.display());
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .kill_on_drop(true)
+        .stdin(Stdio::null());
+    for name in CREDENTIALS {
+        cmd.env_remove(name);
+    }
+    let out = output(cmd).await;
+    assert!(out.status.success(), "{}", report(&out));
+    let shown = text(&out.stdout);
+    // The bar: redrawn in place (carriage return, erase line), with counts, rate and ETA.
+    assert!(shown.contains("5/5 items"), "{shown}");
+    assert!(shown.contains("/s") && shown.contains("ETA"), "{shown}");
+    assert!(shown.contains("\r\u{1b}[2K"), "{shown}");
+    // Not the plain lines.
+    assert!(!shown.contains("export: 5/5 items (0 failed)"), "{shown}");
+    assert!(
+        shown.contains("export: 5 exported, 0 skipped, 0 failed"),
+        "{shown}"
+    );
+    check_complete(&dir, &Vendor::start("hedy").await.ids().await);
+    std::fs::remove_dir_all(&dir).ok();
+}
