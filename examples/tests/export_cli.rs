@@ -856,3 +856,111 @@ async fn a_terminal_gets_a_progress_bar() {
     check_complete(&dir, &Vendor::start("hedy").await.ids().await);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn a_failed_listing_is_reported_and_fails_the_run() {
+    let v = Vendor::start("speakr").await;
+    Mock::given(|req: &Request| key(req) == "/api/v1/recordings")
+        .respond_with(ResponseTemplate::new(500).set_body_raw("<h1>oops</h1>", "text/html"))
+        .with_priority(1)
+        .mount(v.server())
+        .await;
+    let dir = scratch("listing-fails");
+    let out = export_to(&v, &dir, &[]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", report(&out));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("listing stopped early") && stderr.contains("500"),
+        "{stderr}"
+    );
+    assert!(index(&dir).is_empty());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn an_index_line_cut_short_is_dropped_and_its_item_finished() {
+    let v = Vendor::start("hedy").await;
+    let ids = v.ids().await;
+    let dir = scratch("cut-line");
+    let first = export_to(&v, &dir, &[]).await;
+    assert!(first.status.success(), "{}", report(&first));
+    // A crash while appending the last line: half of it is on disk.
+    let text_before = std::fs::read_to_string(dir.join("index.jsonl")).unwrap();
+    let last_start = text_before.trim_end().rfind('\n').unwrap() + 1;
+    let last: Value = serde_json::from_str(text_before[last_start..].trim_end()).unwrap();
+    let cut = &text_before[..last_start + (text_before.len() - last_start) / 2];
+    std::fs::write(dir.join("index.jsonl"), cut).unwrap();
+
+    let before = v.paths().await.len();
+    let again = export_to(&v, &dir, &[]).await;
+    assert!(again.status.success(), "{}", report(&again));
+    let n = ids.len() - 1;
+    assert!(
+        text(&again.stdout).contains(&format!("export: 1 exported, {n} skipped, 0 failed")),
+        "{}",
+        report(&again)
+    );
+    let lines = check_complete(&dir, &ids);
+    assert_eq!(lines[last["id"].as_str().unwrap()], last);
+    // Its record was whole on disk: read back, not fetched again.
+    let sent = counts(&v.paths().await, before);
+    assert_eq!(
+        sent.keys().collect::<Vec<_>>(),
+        [v.list_route()],
+        "{sent:?}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn a_recording_still_processing_is_exported_again_later() {
+    let v = Vendor::start("speakr").await;
+    let Vendor::Speakr(mock) = &v else {
+        unreachable!()
+    };
+    let mut page: Value = mock
+        .client()
+        .unwrap()
+        .core()
+        .get("/recordings")
+        .query("per_page", 100)
+        .send_json()
+        .await
+        .unwrap();
+    let processing = page["recordings"][0]["id"].to_string();
+    page["recordings"][0]["status"] = "PROCESSING".into();
+    let ids = v.ids().await;
+    // The first run's listing (one page) says the recording is still processing.
+    Mock::given(|req: &Request| key(req) == "/api/v1/recordings")
+        .respond_with(ResponseTemplate::new(200).set_body_json(&page))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(v.server())
+        .await;
+    let dir = scratch("processing");
+    let first = export_to(&v, &dir, &[]).await;
+    assert!(first.status.success(), "{}", report(&first));
+    let lines = check_complete(&dir, &ids);
+    assert_eq!(lines[&processing]["settled"], false);
+    assert_eq!(lines[&ids[1]]["settled"], true);
+
+    // Done processing now: exported again, the others skipped, one line per item.
+    let before = v.paths().await.len();
+    let again = export_to(&v, &dir, &[]).await;
+    assert!(again.status.success(), "{}", report(&again));
+    let n = ids.len() - 1;
+    assert!(
+        text(&again.stdout).contains(&format!("export: 1 exported, {n} skipped, 0 failed")),
+        "{}",
+        report(&again)
+    );
+    let sent = counts(&v.paths().await, before);
+    assert_eq!(sent.get(&v.item_route(&processing)), Some(&1), "{sent:?}");
+    let lines = check_complete(&dir, &ids);
+    assert_eq!(lines[&processing]["settled"], true);
+    let record: Value =
+        serde_json::from_slice(&std::fs::read(dir.join(format!("{processing}.json"))).unwrap())
+            .unwrap();
+    assert_eq!(record["status"], "COMPLETED");
+    std::fs::remove_dir_all(&dir).ok();
+}
