@@ -39,7 +39,7 @@ use std::collections::HashSet;
 use std::fmt::Debug;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::{Parser, ValueEnum};
@@ -394,7 +394,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         audio: cli.audio,
     });
     let progress = Progress::new(todo.len() as u64);
-    let done = AtomicU64::new(0);
+    let mut done = 0u64;
     let mut exported = 0u64;
     let mut failed: Vec<(String, String)> = Vec::new();
     let mut fatal: Option<LocalError> = None;
@@ -439,8 +439,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                     continue;
                 }
             }
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            progress.item_done(n, failed.len() as u64);
+            done += 1;
+            progress.item_done(done, failed.len() as u64);
         }
     }
     progress.finish();
