@@ -27,7 +27,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The folder of Healthie's published schemas, if present.
-fn schema_dir() -> Option<PathBuf> {
+fn published_dir() -> Option<PathBuf> {
     let dir = match std::env::var_os("HEALTHIE_SCHEMA_DIR") {
         Some(dir) => PathBuf::from(dir),
         None => PathBuf::from(concat!(
@@ -40,43 +40,67 @@ fn schema_dir() -> Option<PathBuf> {
         .then_some(dir)
 }
 
-/// Load and validate one schema file.
-fn load(dir: &std::path::Path, file: &str) -> Valid<GraphqlSchema> {
-    let path = dir.join(file);
-    let sdl = std::fs::read_to_string(&path).unwrap();
+/// The crate's trimmed schemas: `(shape, file in schema/, published file it is cut from)`.
+const TRIMMED: [(Schema, &str, &str); 2] = [
+    (
+        Schema::Connections,
+        "2026-01-01.graphql",
+        "schema-2026-01-01.graphql",
+    ),
+    (
+        Schema::Baseline,
+        "baseline.graphql",
+        "schema-baseline.graphql",
+    ),
+];
+
+fn trimmed_path(file: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/schema")).join(file)
+}
+
+/// Parse and validate a schema.
+fn parse(sdl: String, file: &str) -> Valid<GraphqlSchema> {
     GraphqlSchema::parse_and_validate(sdl, file)
         .unwrap_or_else(|e| panic!("{file} is not a valid schema: {}", e.errors))
 }
 
-/// The schemas each document shape is checked against.
-fn schemas() -> Option<Vec<(Schema, &'static str, Valid<GraphqlSchema>)>> {
-    let Some(dir) = schema_dir() else {
-        println!("skipped: Healthie's published schemas (shared/healthie) are not present");
-        return None;
-    };
-    Some(vec![
-        (
-            Schema::Connections,
-            "schema-2026-01-01.graphql",
-            load(&dir, "schema-2026-01-01.graphql"),
+/// Load and validate one published schema file.
+fn load(dir: &std::path::Path, file: &str) -> Valid<GraphqlSchema> {
+    parse(std::fs::read_to_string(dir.join(file)).unwrap(), file)
+}
+
+/// The schemas each document shape is checked against: the crate's trimmed schemas always,
+/// and Healthie's published ones where present.
+fn schemas() -> Vec<(Schema, String, Valid<GraphqlSchema>)> {
+    let mut all: Vec<_> = TRIMMED
+        .iter()
+        .map(|(shape, file, _)| {
+            let sdl = std::fs::read_to_string(trimmed_path(file)).unwrap();
+            (*shape, format!("schema/{file}"), parse(sdl, file))
+        })
+        .collect();
+    match published_dir() {
+        Some(dir) => {
+            for (shape, file) in [
+                (Schema::Connections, "schema-2026-01-01.graphql"),
+                (Schema::Baseline, "schema-baseline.graphql"),
+                // The unversioned schema as served in 2026: the baseline documents hold there too.
+                (Schema::Baseline, "schema-2026.graphql"),
+            ] {
+                all.push((shape, file.to_owned(), load(&dir, file)));
+            }
+        }
+        None => println!(
+            "skipped: Healthie's published schemas (shared/healthie) are not present; \
+             checking against the crate's trimmed schemas only"
         ),
-        (
-            Schema::Baseline,
-            "schema-baseline.graphql",
-            load(&dir, "schema-baseline.graphql"),
-        ),
-        // The unversioned schema as served in 2026: the baseline documents must hold there too.
-        (
-            Schema::Baseline,
-            "schema-2026.graphql",
-            load(&dir, "schema-2026.graphql"),
-        ),
-    ])
+    }
+    all
 }
 
 fn validate(
     schema: &Valid<GraphqlSchema>,
-    file: &str,
+    file: &String,
     document: &str,
     name: &str,
 ) -> Valid<ExecutableDocument> {
@@ -86,7 +110,7 @@ fn validate(
 
 #[test]
 fn every_document_is_valid_against_the_schema_it_targets() {
-    let Some(schemas) = schemas() else { return };
+    let schemas = schemas();
     let mut checked = 0;
     for (shape, file, schema) in &schemas {
         for operation in operations::ALL {
@@ -108,13 +132,18 @@ fn every_document_is_valid_against_the_schema_it_targets() {
             checked += 1;
         }
     }
-    // 10 connection documents, 9 baseline documents against two baseline schemas.
-    assert_eq!(checked, 10 + 9 * 2);
+    let baseline_schemas = schemas
+        .iter()
+        .filter(|(s, ..)| *s == Schema::Baseline)
+        .count();
+    let connection_schemas = schemas.len() - baseline_schemas;
+    // 10 connection documents and 9 baseline documents, on every schema of their shape.
+    assert_eq!(checked, 10 * connection_schemas + 9 * baseline_schemas);
 }
 
 #[test]
 fn what_the_baseline_lacks_is_really_missing_there() {
-    let Some(schemas) = schemas() else { return };
+    let schemas = schemas();
     let (_, file, baseline) = &schemas[1];
     for operation in operations::ALL.iter().filter(|o| o.baseline.is_none()) {
         let refused =
@@ -248,8 +277,7 @@ async fn answering_server() -> MockServer {
 
 #[tokio::test]
 async fn every_request_sent_is_valid_with_its_variables() {
-    let Some(schemas) = schemas() else { return };
-    for (shape, file, schema) in &schemas {
+    for (shape, file, schema) in &schemas() {
         let server = answering_server().await;
         let healthie = match shape {
             Schema::Connections => client(&server),
@@ -287,7 +315,7 @@ async fn every_request_sent_is_valid_with_its_variables() {
 
 #[test]
 fn event_types_the_crate_sends_exist_in_webhook_event_type() {
-    let Some(schemas) = schemas() else { return };
+    let schemas = schemas();
     let (_, _, schema) = &schemas[0];
     let Some(apollo_compiler::schema::ExtendedType::Enum(enum_type)) =
         schema.types.get("WebhookEventType")
@@ -306,7 +334,7 @@ fn event_types_the_crate_sends_exist_in_webhook_event_type() {
 
 #[test]
 fn the_validator_rejects_what_healthie_would() {
-    let Some(schemas) = schemas() else { return };
+    let schemas = schemas();
     let (_, file, schema) = &schemas[0];
     // The vendor text's camelCase fields, a connection selected as a list, a wrong variable type.
     for document in [
@@ -323,4 +351,179 @@ fn the_validator_rejects_what_healthie_would() {
     let operation = valid.operations.get(Some("Webhooks")).unwrap();
     let wrong: JsonMap = serde_json::from_value(json!({ "first": "twenty" })).unwrap();
     assert!(coerce_variable_values(schema, operation, &wrong).is_err());
+}
+
+/// Cut `full` down to what `documents` use: the root fields and arguments they select, the
+/// fields of each object type they select, and every type those need (enums and input
+/// objects whole).
+fn trim(full: &Valid<GraphqlSchema>, documents: &[&str]) -> GraphqlSchema {
+    use apollo_compiler::executable::{Selection, SelectionSet};
+    use apollo_compiler::schema::ExtendedType;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    type Used = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
+    fn walk(set: &SelectionSet, used: &mut Used, inputs: &mut Vec<String>) {
+        for selection in &set.selections {
+            let Selection::Field(field) = selection else {
+                panic!("the crate's documents use no fragments")
+            };
+            let args = used
+                .entry(set.ty.to_string())
+                .or_default()
+                .entry(field.name.to_string())
+                .or_default();
+            for argument in &field.arguments {
+                args.insert(argument.name.to_string());
+                let definition = field.definition.argument_by_name(&argument.name).unwrap();
+                inputs.push(definition.ty.inner_named_type().to_string());
+            }
+            inputs.push(field.definition.ty.inner_named_type().to_string());
+            walk(&field.selection_set, used, inputs);
+        }
+    }
+
+    let mut used = Used::new();
+    let mut pending = Vec::new();
+    for document in documents {
+        let exe = ExecutableDocument::parse_and_validate(full, *document, "d.graphql").unwrap();
+        for operation in exe.operations.iter() {
+            for variable in &operation.variables {
+                pending.push(variable.ty.inner_named_type().to_string());
+            }
+            walk(&operation.selection_set, &mut used, &mut pending);
+        }
+    }
+    // Every type reachable from the used fields' and arguments' types (input objects whole).
+    let mut keep: BTreeSet<String> = used.keys().cloned().collect();
+    while let Some(name) = pending.pop() {
+        if !keep.insert(name.clone()) {
+            continue;
+        }
+        if let Some(ExtendedType::InputObject(input)) = full.types.get(name.as_str()) {
+            for field in input.fields.values() {
+                pending.push(field.ty.inner_named_type().to_string());
+            }
+        }
+    }
+    let mut schema = full.clone().into_inner();
+    schema
+        .types
+        .retain(|name, ty| ty.is_built_in() || keep.contains(name.as_str()));
+    schema.directive_definitions.retain(|_, d| d.is_built_in());
+    for (name, ty) in schema.types.iter_mut() {
+        let ExtendedType::Object(object) = ty else {
+            continue;
+        };
+        if object.is_built_in() {
+            continue;
+        }
+        let fields = used.get(name.as_str()).cloned().unwrap_or_default();
+        let object = object.make_mut();
+        object.implements_interfaces.clear();
+        object
+            .fields
+            .retain(|field, _| fields.contains_key(field.as_str()));
+        for (field_name, field) in object.fields.iter_mut() {
+            let arguments = &fields[field_name.as_str()];
+            field
+                .make_mut()
+                .arguments
+                .retain(|a| arguments.contains(a.name.as_str()));
+        }
+    }
+    let definition = schema.schema_definition.make_mut();
+    if definition
+        .subscription
+        .as_ref()
+        .is_some_and(|s| !keep.contains(s.as_str()))
+    {
+        definition.subscription = None;
+    }
+    schema
+}
+
+/// The documents of one shape.
+fn documents(shape: Schema) -> Vec<&'static str> {
+    operations::ALL
+        .iter()
+        .filter_map(|o| o.document(shape))
+        .collect()
+}
+
+#[test]
+fn the_trimmed_schemas_are_cut_from_the_published_ones() {
+    let Some(dir) = published_dir() else {
+        println!("skipped: Healthie's published schemas (shared/healthie) are not present");
+        return;
+    };
+    let regenerate = std::env::var_os("HEALTHIE_REGENERATE_SCHEMA").is_some();
+    for (shape, file, published) in TRIMMED {
+        let full = load(&dir, published);
+        let header = format!(
+            "# Cut from Healthie's published `{published}` to what healthie-client's documents use.\n\
+             # Regenerate: HEALTHIE_REGENERATE_SCHEMA=1 cargo test -p healthie-client --test schema\n\n"
+        );
+        let expected = format!("{header}{}", trim(&full, &documents(shape)));
+        let path = trimmed_path(file);
+        if regenerate {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            committed == expected,
+            "schema/{file} is stale: regenerate it"
+        );
+        // And, independently of how it was cut: every type and field in it exists with the same
+        // type in the published schema.
+        let trimmed = parse(committed, file);
+        assert_subset(&trimmed, &full, file);
+    }
+}
+
+/// Every type of `part` exists in `whole` with the same kind, and every field, argument,
+/// input field and enum value with the same type.
+fn assert_subset(part: &GraphqlSchema, whole: &GraphqlSchema, file: &str) {
+    use apollo_compiler::schema::ExtendedType;
+    for (name, ty) in &part.types {
+        let other = whole
+            .types
+            .get(name)
+            .unwrap_or_else(|| panic!("{file}: no type {name}"));
+        match (ty, other) {
+            (ExtendedType::Object(a), ExtendedType::Object(b)) => {
+                for (field, def) in &a.fields {
+                    let full = b
+                        .fields
+                        .get(field)
+                        .unwrap_or_else(|| panic!("{file}: no {name}.{field}"));
+                    assert_eq!(def.ty, full.ty, "{file}: {name}.{field}");
+                    for argument in &def.arguments {
+                        let theirs = full.argument_by_name(&argument.name).unwrap_or_else(|| {
+                            panic!("{file}: no {name}.{field}({})", argument.name)
+                        });
+                        assert_eq!(
+                            argument.ty, theirs.ty,
+                            "{file}: {name}.{field}({})",
+                            argument.name
+                        );
+                        assert_eq!(argument.default_value, theirs.default_value);
+                    }
+                }
+            }
+            (ExtendedType::InputObject(a), ExtendedType::InputObject(b)) => {
+                assert_eq!(a.fields.len(), b.fields.len(), "{file}: {name}");
+                for (field, def) in &a.fields {
+                    assert_eq!(def.ty, b.fields[field].ty, "{file}: {name}.{field}");
+                }
+            }
+            (ExtendedType::Enum(a), ExtendedType::Enum(b)) => {
+                let ours: Vec<_> = a.values.keys().collect();
+                let theirs: Vec<_> = b.values.keys().collect();
+                assert_eq!(ours, theirs, "{file}: {name}");
+            }
+            (ExtendedType::Scalar(_), ExtendedType::Scalar(_)) => {}
+            _ => panic!("{file}: {name} is of another kind in the published schema"),
+        }
+    }
 }

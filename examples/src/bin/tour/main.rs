@@ -2,6 +2,7 @@
 //! No account and no network are needed: `cargo run -p examples --bin tour`.
 
 mod core;
+mod healthie;
 mod hedy;
 mod heilo;
 mod speakr;
@@ -14,5 +15,6 @@ async fn main() -> TourResult {
     speakr::run().await?;
     heilo::run().await?;
     hedy::run().await?;
+    healthie::run().await?;
     Ok(())
 }
