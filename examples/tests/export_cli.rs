@@ -430,7 +430,8 @@ async fn a_full_run_against_each_built_in_mock() {
                     healthie_client::mock::TRANSCRIPT_VTT
                 );
                 let record: Value = serde_json::from_str(&read("1001.json")).unwrap();
-                assert_eq!(record["data"]["appointment"]["id"], "1001");
+                assert_eq!(record["id"], "1001");
+                assert_eq!(record["transcripts"][0]["id"], "realtime_capture_9001");
                 assert!(lines["1002"]["files"].get("transcript").is_none());
             }
             _ => {

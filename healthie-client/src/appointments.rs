@@ -359,7 +359,8 @@ pub struct GetAppointment<'a> {
 
 #[derive(Deserialize)]
 struct AppointmentData {
-    appointment: Option<Appointment>,
+    #[serde(default)]
+    appointment: Option<Value>,
 }
 
 impl GetAppointment<'_> {
@@ -392,6 +393,23 @@ impl GetAppointment<'_> {
     /// Send, keeping partial data: the appointment with the errors of the fields that
     /// failed. A missing appointment is still a `NotFound` error.
     pub async fn send_partial(self) -> Result<Response<Appointment>, Error> {
+        let response = self.send_json().await?;
+        let appointment = serde_json::from_value(response.data).map_err(|e| {
+            Error::new(
+                ErrorKind::Decode,
+                format!("the appointment does not parse: {e}"),
+            )
+        })?;
+        Ok(Response {
+            data: appointment,
+            errors: response.errors,
+        })
+    }
+
+    /// Send and return the `appointment` object exactly as Healthie sent it (every selected
+    /// field, including ones this crate does not model), for archiving; with the errors of
+    /// fields that failed. A missing appointment is a `NotFound` error.
+    pub async fn send_json(self) -> Result<Response<Value>, Error> {
         if self.variables.id.trim().is_empty() {
             return Err(Error::new(
                 ErrorKind::InvalidRequest,
@@ -410,15 +428,15 @@ impl GetAppointment<'_> {
         let response: Response<AppointmentData> =
             self.client.execute(&APPOINTMENT, &variables).await?;
         match response.data.appointment {
-            Some(appointment) => Ok(Response {
+            Some(appointment) if !appointment.is_null() => Ok(Response {
                 data: appointment,
                 errors: response.errors,
             }),
-            None if response.errors.is_empty() => Err(Error::new(
+            _ if response.errors.is_empty() => Err(Error::new(
                 ErrorKind::NotFound,
                 format!("appointment `{}` not found", variables.id),
             )),
-            None => Err(crate::error::from_graphql(response.errors)),
+            _ => Err(crate::error::from_graphql(response.errors)),
         }
     }
 }

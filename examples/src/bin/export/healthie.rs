@@ -5,9 +5,8 @@
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
-use healthie_client::operations::APPOINTMENT;
 use healthie_client::{Appointment, HealthieClient};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::vendor::{FetchError, Fetched, Listed, Vendor, Window};
 
@@ -22,27 +21,9 @@ impl Healthie {
     }
 }
 
-/// The appointment inside a `query Appointment` response body.
+/// The appointment a stored record holds.
 fn appointment(record: &Value) -> Fetched<Appointment> {
-    let found = record.pointer("/data/appointment").filter(|a| !a.is_null());
-    let Some(found) = found else {
-        let errors = record
-            .get("errors")
-            .and_then(Value::as_array)
-            .map(|errors| {
-                errors
-                    .iter()
-                    .filter_map(|e| e.get("message").and_then(Value::as_str))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .filter(|m| !m.is_empty());
-        return Err(FetchError::Shape(match errors {
-            Some(errors) => format!("Healthie answered with errors: {errors}"),
-            None => "Healthie returned no appointment".to_owned(),
-        }));
-    };
-    serde_json::from_value(found.clone())
+    serde_json::from_value(record.clone())
         .map_err(|e| FetchError::Shape(format!("the record does not read as an appointment: {e}")))
 }
 
@@ -77,36 +58,14 @@ impl Vendor for Healthie {
             .boxed()
     }
 
-    /// `query Appointment(id)`: the response body as received. (The request is the one
-    /// healthie-client sends, made here so that the body is kept whole.)
+    /// `query Appointment(id)`: the appointment object as Healthie sent it.
     fn record<'a>(&'a self, item: &'a Listed) -> BoxFuture<'a, Fetched<Vec<u8>>> {
         Box::pin(async move {
-            let version = self.client.api_version();
-            let document = APPOINTMENT.document(version.schema()).ok_or_else(|| {
-                FetchError::Shape("this API version has no `query Appointment`".to_owned())
-            })?;
-            let mut request = self
-                .client
-                .core()
-                .post("")
-                .json(&json!({
-                    "query": document,
-                    "operationName": APPOINTMENT.name,
-                    "variables": { "id": item.id },
-                }))
-                .header(http::HeaderName::from_static("authorizationsource"), "API")
-                .retry_safe();
-            if let Some(version) = version.header_value() {
-                request = request.header(
-                    http::HeaderName::from_static("healthie-graphql-api-version"),
-                    version,
-                );
-            }
-            let body = request.send_bytes().await?;
-            let record: Value = serde_json::from_slice(&body)
-                .map_err(|e| FetchError::Shape(format!("the record is not JSON: {e}")))?;
+            let record = self.client.appointments().get(&item.id).send_json().await?;
+            let record = record.into_result()?;
             appointment(&record)?;
-            Ok(body.to_vec())
+            serde_json::to_vec(&record)
+                .map_err(|e| FetchError::Shape(format!("the record does not serialize: {e}")))
         })
     }
 
