@@ -949,3 +949,28 @@ mod mock {
         assert!(d.post(&url).await.is_err());
     }
 }
+
+#[test]
+fn mangled_payloads_never_panic() {
+    let sample = br#"{"resource_id":"12","resource_id_type":"Appointment","event_type":"appointment.participant_joined","changed_fields":"[\"a\",\"b\"]","host_user_id":3,"user_name":"N","user_email":"n@example.com","event_ts":1796000123456}"#;
+    let (mut ok, mut rejected) = (0, 0);
+    for i in 0..sample.len() {
+        // Each byte dropped, and each byte replaced by a few JSON-significant ones.
+        let mut variants = vec![[&sample[..i], &sample[i + 1..]].concat()];
+        for b in [b'"', b'[', b'{', b'1', b'-', b',', b'.', b' '] {
+            let mut v = sample.to_vec();
+            v[i] = b;
+            variants.push(v);
+        }
+        for body in variants {
+            match ThinEvent::parse(&body) {
+                Ok(e) => {
+                    assert!(!e.resource_id.trim().is_empty());
+                    ok += 1;
+                }
+                Err(_) => rejected += 1,
+            }
+        }
+    }
+    assert!(ok > 0 && rejected > 0, "ok {ok}, rejected {rejected}");
+}
