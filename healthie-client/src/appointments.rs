@@ -12,6 +12,7 @@ use crate::paging::{Collection, Listing};
 use crate::types::{
     null_as_default, AppointmentOrder, TranscriptStatus, TranscriptType, UserSummary,
 };
+use crate::webhooks::ThinEvent;
 
 /// The fields both schema shapes have.
 macro_rules! common_fields {
@@ -325,6 +326,27 @@ impl<'a> Appointments<'a> {
                 transcript_statuses: None,
             },
         }
+    }
+
+    /// The appointment a verified webhook is about: `query Appointment` for its
+    /// `resource_id`. Healthie's deliveries are thin, so this is how an
+    /// `appointment.transcript_available` becomes the appointment with its transcripts. An
+    /// event about another kind of resource is an `InvalidRequest` error.
+    pub fn for_event(self, event: &ThinEvent) -> Result<GetAppointment<'a>, Error> {
+        let id = event.appointment_id().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidRequest,
+                format!(
+                    "`{}` is about a {}, not an appointment",
+                    event.event_type,
+                    event
+                        .resource_id_type
+                        .as_deref()
+                        .unwrap_or("resource of unknown type")
+                ),
+            )
+        })?;
+        Ok(self.get(id))
     }
 
     /// The collection: `query Appointments` (`appointments(...)`), filtered, one page with

@@ -32,14 +32,16 @@
 //! `appointment.transcript_available`, verify the delivery, fetch the appointment (with its
 //! transcripts) and download the VTT from its short-lived URL:
 //!
-//! ```ignore
-//! use healthie_client::webhooks::{EventType, Receiver};
+//! ```no_run
+//! use healthie_client::webhooks::{verify_and_parse, EventType, Verifier};
 //! use healthie_client::HealthieClient;
 //!
 //! # async fn run(headers: http::HeaderMap, body: bytes::Bytes) -> Result<(), Box<dyn std::error::Error>> {
 //! let healthie = HealthieClient::new(std::env::var("HEALTHIE_API_KEY")?)?;
-//! let receiver = Receiver::new([std::env::var("HEALTHIE_WEBHOOK_SECRET")?]);
-//! let delivery = receiver.receive(&headers, &body)?; // signature checked first
+//! // The path and query exactly as registered with Healthie: they are signed.
+//! let verifier = Verifier::new([std::env::var("HEALTHIE_WEBHOOK_SECRET")?], "POST", "/hooks/healthie");
+//! let delivery = verify_and_parse(&verifier, &headers, &body)?; // signature checked first
+//! // Deduplicate on delivery.idempotency_key: Healthie retries for up to three days.
 //! if delivery.event.event_type == EventType::AppointmentTranscriptAvailable {
 //!     let appointment = healthie.appointments().for_event(&delivery.event)?.send().await?;
 //!     for transcript in appointment.transcripts.iter().flatten() {
@@ -49,6 +51,15 @@
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! [`webhooks`] also has the open [`webhooks::EventType`] enum of every documented event
+//! (the four AI-Scribe ones: `appointment.transcript_available`,
+//! `appointment.recording_started`, `appointment.recording_stopped`,
+//! `appointment.participant_joined`), and [`webhooks::RecordingTracker`], which follows each
+//! appointment from recording started through stopped to transcript available and reports
+//! the recording's length and the time to the transcript. With feature `mock`,
+//! [`mock::MockHealthie`] is a fake GraphQL endpoint and [`mock_deliveries`] signs and `POST`s
+//! deliveries in each signature dialect.
 //!
 //! # API versions
 //!
@@ -71,6 +82,8 @@ pub mod error;
 pub mod graphql;
 #[cfg(feature = "mock")]
 pub mod mock;
+#[cfg(feature = "mock")]
+pub mod mock_deliveries;
 mod paging;
 pub mod sent_webhooks;
 pub mod transcripts;

@@ -162,6 +162,29 @@ impl MockHealthie {
             .await;
     }
 
+    /// Sign `event` with the mock's secret in `dialect` for `url` (its path and query are
+    /// signed) and `POST` it there once, as Healthie does. Returns the receiver's answer.
+    pub async fn deliver(
+        &self,
+        url: &str,
+        event: &crate::webhooks::ThinEvent,
+        dialect: crate::webhooks::Dialect,
+    ) -> Result<crate::mock_deliveries::Delivered, Error> {
+        let created = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        crate::mock_deliveries::Delivery::for_event(
+            MOCK_SIGNING_SECRET,
+            dialect,
+            url,
+            event,
+            created,
+        )?
+        .post(url)
+        .await
+    }
+
     /// The documented error bodies the mock can inject: `too_many_requests`,
     /// `unsupported_api_version`, `complexity`, `unauthenticated`, `not_found`.
     pub fn error_body(name: &str) -> Option<&'static str> {
@@ -494,10 +517,7 @@ fn page(items: Vec<Value>, variables: &Map<String, Value>, shape: Shape) -> Valu
 /// `APPOINTMENT_CREATED` → `appointment.created` for the baseline.
 fn dotted(value: &Value) -> Value {
     match value.as_str() {
-        Some(name) => {
-            let known = crate::webhooks::EventType::from_graphql_name(name);
-            Value::String(known.as_str().to_owned())
-        }
+        Some(name) => Value::String(crate::webhooks::EventType::from(name).as_str().to_owned()),
         None => value.clone(),
     }
 }

@@ -136,11 +136,8 @@ pub static EXPIRE_WEBHOOK_SIGNATURE: Operation = Operation {
 /// An event type in either wire form: a `WebhookEventType` enum value (`APPOINTMENT_CREATED`,
 /// `2026-01-01`) or the delivery's dotted string (`appointment.created`, the baseline).
 pub(crate) fn event_type_from_wire(raw: &str) -> EventType {
-    if raw.contains('.') || raw.bytes().any(|b| b.is_ascii_lowercase()) {
-        EventType::from(raw)
-    } else {
-        EventType::from_graphql_name(raw)
-    }
+    // `EventType` reads both spellings.
+    EventType::from(raw)
 }
 
 /// An event type as `schema` takes it in inputs.

@@ -248,3 +248,48 @@ async fn faults_can_be_injected_per_operation() {
     assert_eq!(appointment.id, "1002");
     assert_eq!(mock.server().received_requests().await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_signed_delivery_becomes_the_appointment_and_its_vtt() {
+    use healthie_client::mock_deliveries::{Delivery, MOCK_SIGNING_SECRET};
+    use healthie_client::webhooks::{verify_and_parse, Dialect, ThinEvent, Verifier};
+
+    let mock = MockHealthie::start().await;
+    let healthie = mock.client().unwrap();
+    let verifier = Verifier::new([mock.signing_secret()], "POST", "/hooks/healthie");
+    let event = ThinEvent::new(
+        EventType::AppointmentTranscriptAvailable,
+        "Appointment",
+        "1001",
+    );
+    for dialect in [Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421] {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let delivery =
+            Delivery::for_event(MOCK_SIGNING_SECRET, dialect, "/hooks/healthie", &event, now)
+                .unwrap();
+        let verified = verify_and_parse(&verifier, &delivery.headers, &delivery.body).unwrap();
+        assert_eq!(verified.dialect, Some(dialect));
+        let appointment = healthie
+            .appointments()
+            .for_event(&verified.event)
+            .unwrap()
+            .send()
+            .await
+            .unwrap();
+        let transcript = &appointment.transcripts.as_ref().unwrap()[0];
+        assert_eq!(
+            healthie.transcripts().vtt_text(transcript).await.unwrap(),
+            TRANSCRIPT_VTT
+        );
+    }
+    let not_an_appointment =
+        ThinEvent::new(EventType::from("billing_item.created"), "BillingItem", "9");
+    let err = healthie
+        .appointments()
+        .for_event(&not_an_appointment)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}

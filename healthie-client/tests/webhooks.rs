@@ -1,0 +1,976 @@
+//! Healthie webhook deliveries: every schema event type in both spellings, the thin payload
+//! and its quirks (number or string ids, array or string `changed_fields`), typed errors for
+//! bad payloads, verify-then-parse in each signature dialect (and tampered deliveries
+//! rejected), the recording-lifecycle tracker, and, with feature `mock`, signed deliveries
+//! `POST`ed to a receiver that verifies them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use healthie_client::webhooks::{
+    verify_and_parse, Change, Dialect, EventType, Mode, PayloadError, RecordingStatus,
+    RecordingTracker, ThinEvent, Verifier, VerifyError, WebhookError,
+};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+const SCHEMA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/healthie/schema-2026-01-01.graphql"
+);
+const SECRET: &str = "whsec_my-secret-key";
+const PATH: &str = "/hooks/healthie?tenant=7";
+const CREATED: u64 = 1_796_000_000;
+const DIALECTS: [Dialect; 3] = [Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421];
+
+fn at(seconds: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(seconds)
+}
+
+/// `(GraphQL name, delivery form from its docstring)` of every `WebhookEventType` value.
+fn schema_event_types(schema: &str) -> Vec<(String, String)> {
+    let start = schema
+        .find("enum WebhookEventType {")
+        .expect("enum in schema");
+    let body = &schema[start..];
+    let body = &body[..body.find("\n}").expect("end of enum")];
+    let mut out = Vec::new();
+    let mut doc = None;
+    let mut in_doc = false;
+    for line in body.lines().skip(1).map(str::trim) {
+        if line == "\"\"\"" {
+            in_doc = !in_doc;
+        } else if in_doc {
+            doc = Some(line.to_owned());
+        } else if !line.is_empty() {
+            out.push((line.to_owned(), doc.take().expect("docstring before value")));
+        }
+    }
+    out
+}
+
+#[test]
+fn event_types_match_the_schema() {
+    let Ok(schema) = std::fs::read_to_string(SCHEMA) else {
+        println!("skipped: the Healthie schema is not at {SCHEMA}");
+        return;
+    };
+    let values = schema_event_types(&schema);
+    assert_eq!(values.len(), 179);
+    for (graphql, delivery) in &values {
+        let t = EventType::from_graphql_name(graphql)
+            .unwrap_or_else(|| panic!("{graphql} is not a known event type"));
+        assert_eq!(t.as_str(), delivery, "{graphql}");
+        assert_eq!(t.graphql_name(), graphql.as_str());
+        assert_eq!(EventType::from(delivery.as_str()), t);
+    }
+    let schema_names: BTreeSet<&str> = values.iter().map(|(g, _)| g.as_str()).collect();
+    let known: Vec<String> = EventType::KNOWN
+        .iter()
+        .map(|t| t.graphql_name().into_owned())
+        .collect();
+    let known_names: BTreeSet<&str> = known.iter().map(String::as_str).collect();
+    assert_eq!(known.len(), known_names.len(), "no duplicate variants");
+    assert_eq!(schema_names, known_names);
+}
+
+#[test]
+fn every_known_type_round_trips_in_both_spellings() {
+    assert_eq!(EventType::KNOWN.len(), 179);
+    for t in EventType::KNOWN {
+        assert!(!t.is_unknown());
+        assert_eq!(&EventType::from(t.as_str()), t);
+        // The documented mapping: delivery form with `.` → `_`, upper case.
+        assert_eq!(
+            t.graphql_name(),
+            t.as_str().replace('.', "_").to_ascii_uppercase()
+        );
+        assert_eq!(
+            EventType::from_graphql_name(&t.graphql_name()).as_ref(),
+            Some(t)
+        );
+        // Parsing also accepts the GraphQL form; serde uses the delivery form.
+        assert_eq!(&EventType::from(t.graphql_name().as_ref()), t);
+        let json = serde_json::to_string(t).unwrap();
+        assert_eq!(json, format!("\"{}\"", t.as_str()));
+        assert_eq!(&serde_json::from_str::<EventType>(&json).unwrap(), t);
+    }
+}
+
+#[test]
+fn ai_scribe_event_type_strings() {
+    let four = [
+        (
+            EventType::AppointmentTranscriptAvailable,
+            "appointment.transcript_available",
+        ),
+        (
+            EventType::AppointmentRecordingStarted,
+            "appointment.recording_started",
+        ),
+        (
+            EventType::AppointmentRecordingStopped,
+            "appointment.recording_stopped",
+        ),
+        (
+            EventType::AppointmentParticipantJoined,
+            "appointment.participant_joined",
+        ),
+    ];
+    for (t, wire) in &four {
+        assert_eq!(t.as_str(), *wire);
+        assert!(t.is_ai_scribe());
+        assert_eq!(t.resource(), "appointment");
+    }
+    let scribe: Vec<_> = EventType::KNOWN
+        .iter()
+        .filter(|t| t.is_ai_scribe())
+        .collect();
+    assert_eq!(scribe.len(), 4);
+    assert_eq!(
+        EventType::AppointmentParticipantLeft.action(),
+        Some("participant_left")
+    );
+    assert_eq!(EventType::Cms1500Created.as_str(), "cms1500.created");
+    assert_eq!(EventType::Cms1500Created.graphql_name(), "CMS1500_CREATED");
+}
+
+#[test]
+fn unknown_event_types_are_kept() {
+    let t = EventType::from("appointment.cancelled");
+    assert_eq!(t, EventType::Unknown("appointment.cancelled".into()));
+    assert_eq!(t.as_str(), "appointment.cancelled");
+    assert_eq!(t.graphql_name(), "APPOINTMENT_CANCELLED");
+    assert_eq!(t.resource(), "appointment");
+    assert_eq!(EventType::from_graphql_name("APPOINTMENT_CANCELLED"), None);
+    // The GraphQL form is exact: lower case is not a GraphQL name.
+    assert_eq!(EventType::from_graphql_name("appointment_created"), None);
+    let json = serde_json::to_string(&t).unwrap();
+    assert_eq!(json, "\"appointment.cancelled\"");
+    assert_eq!(serde_json::from_str::<EventType>(&json).unwrap(), t);
+    // Case matters for the delivery form.
+    assert!(EventType::from("Appointment.Created").is_unknown());
+}
+
+#[test]
+fn the_four_ai_scribe_events_parse() {
+    // The vendor guide's payload: a numeric id.
+    let e = ThinEvent::parse(
+        br#"{"resource_id": 12345, "resource_id_type": "Appointment", "event_type": "appointment.transcript_available"}"#,
+    )
+    .unwrap();
+    assert_eq!(e.resource_id, "12345");
+    assert_eq!(e.resource_id_type.as_deref(), Some("Appointment"));
+    assert_eq!(e.event_type, EventType::AppointmentTranscriptAvailable);
+    assert!(e.changed_fields.is_empty());
+    assert_eq!(e.appointment_id(), Some("12345"));
+    assert!(e.extra.is_empty());
+
+    for (wire, t) in [
+        (
+            "appointment.recording_started",
+            EventType::AppointmentRecordingStarted,
+        ),
+        (
+            "appointment.recording_stopped",
+            EventType::AppointmentRecordingStopped,
+        ),
+    ] {
+        let body = json!({"resource_id": "777", "resource_id_type": "Appointment", "event_type": wire, "changed_fields": []});
+        let e = ThinEvent::parse(body.to_string().as_bytes()).unwrap();
+        assert_eq!(e.event_type, t);
+        assert_eq!(e.appointment_id(), Some("777"));
+    }
+
+    let joined = ThinEvent::parse(
+        br#"{"resource_id":"777","resource_id_type":"Appointment","event_type":"appointment.participant_joined","changed_fields":[],"host_user_id":55,"user_name":"Dana Scully","user_email":"dana@example.com","event_ts":1796000123456}"#,
+    )
+    .unwrap();
+    assert_eq!(joined.event_type, EventType::AppointmentParticipantJoined);
+    assert_eq!(joined.host_user_id.as_deref(), Some("55"));
+    assert_eq!(joined.user_name.as_deref(), Some("Dana Scully"));
+    assert_eq!(joined.user_email.as_deref(), Some("dana@example.com"));
+    assert_eq!(joined.event_ts.as_deref(), Some("1796000123456"));
+    // 13 digits: milliseconds.
+    assert_eq!(
+        joined.event_time(),
+        Some(UNIX_EPOCH + Duration::from_millis(1_796_000_123_456))
+    );
+    assert!(joined.extra.is_empty());
+}
+
+#[test]
+fn event_ts_forms() {
+    let with_ts = |ts: serde_json::Value| {
+        let body =
+            json!({"resource_id": 1, "event_type": "appointment.participant_left", "event_ts": ts});
+        ThinEvent::parse(body.to_string().as_bytes()).unwrap()
+    };
+    assert_eq!(
+        with_ts(json!(1_796_000_000)).event_time(),
+        Some(at(1_796_000_000))
+    );
+    assert_eq!(
+        with_ts(json!("2026-11-30T08:53:20Z")).event_time(),
+        Some(at(1_796_028_800))
+    );
+    let unreadable = with_ts(json!("yesterday"));
+    assert_eq!(unreadable.event_ts.as_deref(), Some("yesterday"));
+    assert_eq!(unreadable.event_time(), None);
+    assert_eq!(
+        ThinEvent::parse(br#"{"resource_id":1,"event_type":"appointment.updated"}"#)
+            .unwrap()
+            .event_time(),
+        None
+    );
+}
+
+#[test]
+fn a_sample_of_other_events_parse() {
+    let updated = ThinEvent::parse(
+        br#"{"resource_id":"9001","resource_id_type":"Appointment","event_type":"appointment.updated","changed_fields":["date","location"],"resource_organization_id":"12"}"#,
+    )
+    .unwrap();
+    assert_eq!(updated.event_type, EventType::AppointmentUpdated);
+    assert_eq!(updated.changed_fields, ["date", "location"]);
+    assert_eq!(updated.resource_organization_id.as_deref(), Some("12"));
+
+    let signed = ThinEvent::parse(
+        br#"{"resource_id":"31","resource_id_type":"FormAnswerGroup","event_type":"form_answer_group.signed","changed_fields":[]}"#,
+    )
+    .unwrap();
+    assert_eq!(signed.event_type, EventType::FormAnswerGroupSigned);
+    assert_eq!(signed.appointment_id(), None);
+
+    let patient = ThinEvent::parse(
+        br#"{"resource_id":4,"resource_id_type":"User","event_type":"patient.created","changed_fields":[]}"#,
+    )
+    .unwrap();
+    assert_eq!(patient.event_type, EventType::PatientCreated);
+    assert_eq!(patient.resource_id, "4");
+    assert_eq!(patient.appointment_id(), None);
+
+    let connection = ThinEvent::parse(
+        br#"{"resource_id":"8","event_type":"appointment_form_answer_group_connection.created"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        connection.event_type,
+        EventType::AppointmentFormAnswerGroupConnectionCreated
+    );
+    // No resource_id_type: judged by the event's resource, which is not `appointment`.
+    assert_eq!(connection.appointment_id(), None);
+    let bare =
+        ThinEvent::parse(br#"{"resource_id":"8","event_type":"appointment.deleted"}"#).unwrap();
+    assert_eq!(bare.resource_id_type, None);
+    assert_eq!(bare.appointment_id(), Some("8"));
+
+    // Unknown types and unknown fields are kept.
+    let other = ThinEvent::parse(
+        br#"{"resource_id":"5","resource_id_type":"Appointment","event_type":"appointment.cancelled","changed_fields":[],"data":{"id":5},"api_version":"2026-01-01"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        other.event_type,
+        EventType::Unknown("appointment.cancelled".into())
+    );
+    assert_eq!(other.extra["data"], json!({"id": 5}));
+    assert_eq!(other.extra["api_version"], "2026-01-01");
+    assert_eq!(other.appointment_id(), Some("5"));
+}
+
+#[test]
+fn resource_id_as_number_or_string() {
+    let number = ThinEvent::parse(br#"{"resource_id":123123123,"resource_id_type":"Appointment","event_type":"appointment.created"}"#).unwrap();
+    let string = ThinEvent::parse(br#"{"resource_id":"123123123","resource_id_type":"Appointment","event_type":"appointment.created"}"#).unwrap();
+    assert_eq!(number.resource_id, "123123123");
+    assert_eq!(number, string);
+    let big =
+        ThinEvent::parse(br#"{"resource_id":18446744073709551615,"event_type":"task.created"}"#)
+            .unwrap();
+    assert_eq!(big.resource_id, "18446744073709551615");
+}
+
+#[test]
+fn changed_fields_as_array_or_string() {
+    let fields = |v: serde_json::Value| {
+        let body =
+            json!({"resource_id": "1", "event_type": "appointment.updated", "changed_fields": v});
+        ThinEvent::parse(body.to_string().as_bytes()).map(|e| e.changed_fields)
+    };
+    assert_eq!(fields(json!(["date", "time"])).unwrap(), ["date", "time"]);
+    assert_eq!(
+        fields(json!("[\"date\",\"time\"]")).unwrap(),
+        ["date", "time"]
+    );
+    assert_eq!(fields(json!("date, time")).unwrap(), ["date", "time"]);
+    assert_eq!(fields(json!("pm_status")).unwrap(), ["pm_status"]);
+    assert!(fields(json!("")).unwrap().is_empty());
+    assert!(fields(json!([])).unwrap().is_empty());
+    assert!(fields(json!(null)).unwrap().is_empty());
+    let absent =
+        ThinEvent::parse(br#"{"resource_id":"1","event_type":"appointment.created"}"#).unwrap();
+    assert!(absent.changed_fields.is_empty());
+}
+
+#[test]
+fn bad_payloads_give_typed_errors() {
+    let cases: &[(&[u8], &str, Option<&str>)] = &[
+        (b"", "json", None),
+        (b"{\"resource_id\":", "json", None),
+        (b"[1,2]", "object", None),
+        (b"\"appointment.created\"", "object", None),
+        (br#"{"event_type":"appointment.created"}"#, "missing", Some("resource_id")),
+        (br#"{"resource_id":null,"event_type":"appointment.created"}"#, "missing", Some("resource_id")),
+        (br#"{"resource_id":1.5,"event_type":"appointment.created"}"#, "invalid", Some("resource_id")),
+        (br#"{"resource_id":-3,"event_type":"appointment.created"}"#, "invalid", Some("resource_id")),
+        (br#"{"resource_id":true,"event_type":"appointment.created"}"#, "invalid", Some("resource_id")),
+        (br#"{"resource_id":"  ","event_type":"appointment.created"}"#, "invalid", Some("resource_id")),
+        (br#"{"resource_id":{"id":1},"event_type":"appointment.created"}"#, "invalid", Some("resource_id")),
+        (br#"{"resource_id":"1"}"#, "missing", Some("event_type")),
+        (br#"{"resource_id":"1","event_type":7}"#, "invalid", Some("event_type")),
+        (br#"{"resource_id":"1","event_type":""}"#, "invalid", Some("event_type")),
+        (br#"{"resource_id":"1","event_type":"appointment.updated","changed_fields":3}"#, "invalid", Some("changed_fields")),
+        (br#"{"resource_id":"1","event_type":"appointment.updated","changed_fields":["date",4]}"#, "invalid", Some("changed_fields")),
+        (br#"{"resource_id":"1","event_type":"appointment.updated","changed_fields":"[date"}"#, "invalid", Some("changed_fields")),
+        (br#"{"resource_id":"1","event_type":"appointment.updated","changed_fields":{"date":1}}"#, "invalid", Some("changed_fields")),
+        (br#"{"resource_id":"1","resource_id_type":5,"event_type":"appointment.updated"}"#, "invalid", Some("resource_id_type")),
+        (br#"{"resource_id":"1","event_type":"appointment.participant_joined","user_email":false}"#, "invalid", Some("user_email")),
+        (br#"{"resource_id":"1","event_type":"appointment.participant_joined","host_user_id":[1]}"#, "invalid", Some("host_user_id")),
+        (br#"{"resource_id":"1","event_type":"appointment.participant_joined","event_ts":true}"#, "invalid", Some("event_ts")),
+        (br#"{"resource_id":"1","event_type":"appointment.created","resource_organization_id":1.25}"#, "invalid", Some("resource_organization_id")),
+    ];
+    for (body, kind, field) in cases {
+        let err = ThinEvent::parse(body).unwrap_err();
+        let shown = String::from_utf8_lossy(body);
+        match (kind, &err) {
+            (&"json", PayloadError::InvalidJson(_)) | (&"object", PayloadError::NotAnObject) => {}
+            (&"missing", PayloadError::MissingField { field: f }) => {
+                assert_eq!(Some(*f), *field, "{shown}")
+            }
+            (&"invalid", PayloadError::InvalidField { field: f, .. }) => {
+                assert_eq!(Some(*f), *field, "{shown}")
+            }
+            _ => panic!("{shown}: expected {kind} {field:?}, got {err:?}"),
+        }
+        // Errors name the field, never the value.
+        assert!(!err.to_string().contains("Dana"));
+    }
+    // Through serde too.
+    let err =
+        serde_json::from_str::<ThinEvent>(r#"{"resource_id":1.5,"event_type":"x.y"}"#).unwrap_err();
+    assert!(err.to_string().contains("resource_id"), "{err}");
+}
+
+#[test]
+fn the_vendor_guides_field_names_are_accepted() {
+    // The guide's handler reads `event` and `resource_type`.
+    let e = ThinEvent::parse(
+        br#"{"event":"appointment.transcript_available","resource_type":"Appointment","resource_id":12345,"data":{"id":12345}}"#,
+    )
+    .unwrap();
+    assert_eq!(e.event_type, EventType::AppointmentTranscriptAvailable);
+    assert_eq!(e.resource_id_type.as_deref(), Some("Appointment"));
+    assert_eq!(e.extra["data"]["id"], 12345);
+    // The documented names win; the alias is kept as an unknown field.
+    let both = ThinEvent::parse(
+        br#"{"event":"appointment.created","event_type":"appointment.updated","resource_id":1}"#,
+    )
+    .unwrap();
+    assert_eq!(both.event_type, EventType::AppointmentUpdated);
+    assert_eq!(both.extra["event"], "appointment.created");
+}
+
+#[test]
+fn payloads_serialize_back() {
+    let e = ThinEvent::parse(
+        br#"{"resource_id":12,"resource_id_type":"Appointment","event_type":"appointment.participant_joined","changed_fields":"a, b","host_user_id":3,"user_name":"N","user_email":"n@example.com","event_ts":"2026-11-30T08:53:20Z","custom":[1]}"#,
+    )
+    .unwrap();
+    let value = serde_json::to_value(&e).unwrap();
+    assert_eq!(
+        value,
+        json!({"resource_id":"12","resource_id_type":"Appointment","event_type":"appointment.participant_joined","changed_fields":["a","b"],"host_user_id":"3","user_name":"N","user_email":"n@example.com","event_ts":"2026-11-30T08:53:20Z","custom":[1]})
+    );
+    let back: ThinEvent = serde_json::from_value(value).unwrap();
+    assert_eq!(back, e);
+    let built = ThinEvent::new(EventType::AppointmentUpdated, "Appointment", "9")
+        .with_changed_fields(["date"]);
+    assert_eq!(
+        built.to_value(),
+        json!({"resource_id":"9","resource_id_type":"Appointment","event_type":"appointment.updated","changed_fields":["date"]})
+    );
+    assert_eq!(built.to_string(), "appointment.updated Appointment 9");
+}
+
+fn signed(dialect: Dialect, secret: &str, path: &str, body: &[u8]) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    for (name, value) in
+        webhook_verify::healthie::sign(secret, dialect, "POST", path, body, CREATED)
+    {
+        headers.insert(name, value);
+    }
+    headers
+}
+
+fn verifier() -> Verifier {
+    Verifier::new(SECRET, "POST", PATH).with_clock(webhook_verify::ManualClock::new(CREATED))
+}
+
+fn sha256_hex(body: &[u8]) -> String {
+    hex::encode(Sha256::digest(body))
+}
+
+const TRANSCRIPT: &[u8] = br#"{"resource_id":12345,"resource_id_type":"Appointment","event_type":"appointment.transcript_available","changed_fields":[]}"#;
+
+#[test]
+fn deliveries_signed_in_each_dialect_verify_and_parse() {
+    for dialect in DIALECTS {
+        let headers = signed(dialect, SECRET, PATH, TRANSCRIPT);
+        let got = verify_and_parse(&verifier(), &headers, TRANSCRIPT).unwrap();
+        assert_eq!(got.dialect, Some(dialect));
+        assert!(got.variant.is_some());
+        assert_eq!(got.secret_index, 0);
+        assert_eq!(got.idempotency_key, sha256_hex(TRANSCRIPT));
+        assert_eq!(
+            got.event.event_type,
+            EventType::AppointmentTranscriptAvailable
+        );
+        assert_eq!(got.event.appointment_id(), Some("12345"));
+        // A verifier locked to that dialect accepts it too.
+        let mode = match dialect {
+            Dialect::Legacy => Mode::Legacy,
+            Dialect::Guide => Mode::Guide,
+            Dialect::Rfc9421 => Mode::Rfc9421,
+        };
+        let locked = verifier().mode(mode);
+        assert_eq!(
+            verify_and_parse(&locked, &headers, TRANSCRIPT)
+                .unwrap()
+                .dialect,
+            Some(dialect)
+        );
+    }
+    // A retry (same body) has the same key; another event another.
+    let other = br#"{"resource_id":12345,"resource_id_type":"Appointment","event_type":"appointment.recording_started","changed_fields":[]}"#;
+    let a = verify_and_parse(
+        &verifier(),
+        &signed(Dialect::Legacy, SECRET, PATH, other),
+        other,
+    )
+    .unwrap();
+    assert_ne!(a.idempotency_key, sha256_hex(TRANSCRIPT));
+    assert_eq!(a.idempotency_key, sha256_hex(other));
+}
+
+#[test]
+fn the_previous_secret_still_verifies_during_a_rotation() {
+    let v = Verifier::new(["whsec_new", SECRET], "POST", PATH)
+        .with_clock(webhook_verify::ManualClock::new(CREATED));
+    for dialect in DIALECTS {
+        let got =
+            verify_and_parse(&v, &signed(dialect, SECRET, PATH, TRANSCRIPT), TRANSCRIPT).unwrap();
+        assert_eq!(got.secret_index, 1);
+    }
+}
+
+fn verify_error(result: Result<impl std::fmt::Debug, WebhookError>) -> VerifyError {
+    match result {
+        Err(WebhookError::Verify(e)) => e,
+        other => panic!("expected a verification error, got {other:?}"),
+    }
+}
+
+#[test]
+fn tampered_deliveries_fail_verification() {
+    for dialect in DIALECTS {
+        let headers = signed(dialect, SECRET, PATH, TRANSCRIPT);
+        // Another body under the same headers: the digest no longer matches.
+        let tampered = String::from_utf8_lossy(TRANSCRIPT).replace("12345", "12346");
+        let err = verify_error(verify_and_parse(&verifier(), &headers, tampered.as_bytes()));
+        assert!(
+            matches!(err, VerifyError::DigestMismatch),
+            "{dialect}: {err:?}"
+        );
+        let wrapped = WebhookError::from(err);
+        assert_eq!(wrapped.status(), StatusCode::UNAUTHORIZED);
+
+        // Another secret.
+        let forged = signed(dialect, "whsec_attacker", PATH, TRANSCRIPT);
+        let err = verify_error(verify_and_parse(&verifier(), &forged, TRANSCRIPT));
+        assert!(
+            matches!(err, VerifyError::NoMatchingSignature),
+            "{dialect}: {err:?}"
+        );
+
+        // Signed for another path than the one registered.
+        let moved = signed(dialect, SECRET, "/other?tenant=7", TRANSCRIPT);
+        let err = verify_error(verify_and_parse(&verifier(), &moved, TRANSCRIPT));
+        assert!(
+            matches!(err, VerifyError::NoMatchingSignature),
+            "{dialect}: {err:?}"
+        );
+
+        // A body digest recomputed for the tampered body, signature left as is.
+        let mut rehashed = headers.clone();
+        let resigned = signed(dialect, "whsec_attacker", PATH, tampered.as_bytes());
+        rehashed.insert(
+            "content-digest",
+            resigned.get("content-digest").unwrap().clone(),
+        );
+        rehashed.insert(
+            http::header::CONTENT_LENGTH,
+            HeaderValue::from(tampered.len()),
+        );
+        let err = verify_error(verify_and_parse(
+            &verifier(),
+            &rehashed,
+            tampered.as_bytes(),
+        ));
+        assert!(
+            matches!(err, VerifyError::NoMatchingSignature),
+            "{dialect}: {err:?}"
+        );
+
+        // No signature at all.
+        let mut unsigned = headers.clone();
+        unsigned.remove("signature");
+        let err = verify_error(verify_and_parse(&verifier(), &unsigned, TRANSCRIPT));
+        assert!(
+            matches!(err, VerifyError::MissingHeader { .. }),
+            "{dialect}: {err:?}"
+        );
+        assert_eq!(WebhookError::from(err).status(), StatusCode::BAD_REQUEST);
+    }
+    // A verifier locked to one dialect refuses the others.
+    let legacy_only = verifier().mode(Mode::Legacy);
+    let guide = signed(Dialect::Guide, SECRET, PATH, TRANSCRIPT);
+    verify_error(verify_and_parse(&legacy_only, &guide, TRANSCRIPT));
+}
+
+#[test]
+fn a_validly_signed_bad_payload_is_a_payload_error() {
+    let body = br#"{"resource_id":1.5,"event_type":"appointment.created"}"#;
+    for dialect in DIALECTS {
+        let err =
+            verify_and_parse(&verifier(), &signed(dialect, SECRET, PATH, body), body).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                WebhookError::Payload(PayloadError::InvalidField {
+                    field: "resource_id",
+                    ..
+                })
+            ),
+            "{err:?}"
+        );
+        assert_eq!(err.status(), StatusCode::BAD_REQUEST);
+    }
+    let not_json = b"not json";
+    let err = verify_and_parse(
+        &verifier(),
+        &signed(Dialect::Legacy, SECRET, PATH, not_json),
+        not_json,
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        WebhookError::Payload(PayloadError::InvalidJson(_))
+    ));
+}
+
+// ---- recording lifecycle ----
+
+const STARTED: EventType = EventType::AppointmentRecordingStarted;
+const STOPPED: EventType = EventType::AppointmentRecordingStopped;
+const AVAILABLE: EventType = EventType::AppointmentTranscriptAvailable;
+
+#[test]
+fn lifecycle_in_order() {
+    let mut t = RecordingTracker::new(10);
+    let o = t.record("42", &STARTED, at(1_000));
+    assert_eq!(o.change, Change::New);
+    assert!(!o.out_of_order);
+    let l = o.lifecycle.unwrap();
+    assert_eq!(l.status(), RecordingStatus::Recording);
+    assert_eq!(l.recording_length(), None);
+
+    let l = t.record("42", &STOPPED, at(1_900)).lifecycle.unwrap();
+    assert_eq!(l.status(), RecordingStatus::Processing);
+    assert_eq!(l.recording_length(), Some(Duration::from_secs(900)));
+    assert_eq!(l.time_to_transcript(), None);
+
+    let o = t.record("42", &AVAILABLE, at(5_500));
+    assert_eq!(o.change, Change::New);
+    let l = o.lifecycle.unwrap();
+    assert_eq!(l.status(), RecordingStatus::Complete);
+    assert_eq!(l.recording_started, Some(at(1_000)));
+    assert_eq!(l.recording_stopped, Some(at(1_900)));
+    assert_eq!(l.transcript_available, Some(at(5_500)));
+    assert_eq!(l.recording_length(), Some(Duration::from_secs(900)));
+    assert_eq!(l.time_to_transcript(), Some(Duration::from_secs(3_600)));
+    assert_eq!(l.events_seen, 3);
+    assert_eq!(t.get("42"), Some(&l));
+    assert_eq!(t.len(), 1);
+}
+
+#[test]
+fn lifecycle_out_of_order() {
+    let mut t = RecordingTracker::new(10);
+    // The transcript arrives first, then the stop, then the start.
+    let o = t.record("7", &AVAILABLE, at(5_000));
+    assert!(!o.out_of_order);
+    assert_eq!(o.lifecycle.unwrap().status(), RecordingStatus::Complete);
+    let o = t.record("7", &STOPPED, at(2_000));
+    assert!(o.out_of_order);
+    assert_eq!(o.change, Change::New);
+    let o = t.record("7", &STARTED, at(1_400));
+    assert!(o.out_of_order);
+    let l = o.lifecycle.unwrap();
+    assert_eq!(l.status(), RecordingStatus::Complete);
+    assert_eq!(l.recording_length(), Some(Duration::from_secs(600)));
+    assert_eq!(l.time_to_transcript(), Some(Duration::from_secs(3_000)));
+
+    // Inconsistent instants give no duration rather than a wrong one.
+    let l = t.record("8", &STOPPED, at(100)).lifecycle.unwrap();
+    assert_eq!(l.status(), RecordingStatus::Processing);
+    let l = t.record("8", &STARTED, at(200)).lifecycle.unwrap();
+    assert_eq!(l.recording_length(), None);
+    // A real-time transcript ready before the stop: no time to transcript.
+    t.record("9", &STARTED, at(0));
+    t.record("9", &AVAILABLE, at(50));
+    let l = t.record("9", &STOPPED, at(60)).lifecycle.unwrap();
+    assert_eq!(l.recording_length(), Some(Duration::from_secs(60)));
+    assert_eq!(l.time_to_transcript(), None);
+}
+
+#[test]
+fn lifecycle_duplicates_and_repeats() {
+    let mut t = RecordingTracker::new(10);
+    t.record("1", &STARTED, at(1_000));
+    // The same delivery again.
+    let o = t.record("1", &STARTED, at(1_000));
+    assert_eq!(o.change, Change::Duplicate);
+    // A later start (a resumed recording) keeps the first.
+    assert_eq!(t.record("1", &STARTED, at(1_300)).change, Change::Duplicate);
+    // An earlier one (a late delivery) moves it back.
+    assert_eq!(t.record("1", &STARTED, at(900)).change, Change::Updated);
+    t.record("1", &STOPPED, at(1_200));
+    // Stopped again later (after a resume): the latest stop counts.
+    assert_eq!(t.record("1", &STOPPED, at(1_500)).change, Change::Updated);
+    assert_eq!(t.record("1", &STOPPED, at(1_400)).change, Change::Duplicate);
+    t.record("1", &AVAILABLE, at(1_600));
+    // A second transcript (cloud after real-time) keeps the first.
+    let o = t.record("1", &AVAILABLE, at(9_000));
+    assert_eq!(o.change, Change::Duplicate);
+    let l = o.lifecycle.unwrap();
+    assert_eq!(l.recording_length(), Some(Duration::from_secs(600)));
+    assert_eq!(l.time_to_transcript(), Some(Duration::from_secs(100)));
+    assert_eq!(l.events_seen, 9);
+}
+
+#[test]
+fn lifecycle_failures_and_other_stages() {
+    let mut t = RecordingTracker::new(10);
+    let l = t
+        .record("3", &EventType::AppointmentTranscriptStarted, at(10))
+        .lifecycle
+        .unwrap();
+    assert_eq!(l.status(), RecordingStatus::Pending);
+    let l = t
+        .record("3", &EventType::AppointmentRecordingCompleted, at(20))
+        .lifecycle
+        .unwrap();
+    assert_eq!(l.status(), RecordingStatus::Processing);
+    assert_eq!(l.recording_end(), Some(at(20)));
+    let l = t
+        .record("3", &EventType::AppointmentTranscriptFailed, at(30))
+        .lifecycle
+        .unwrap();
+    assert_eq!(l.status(), RecordingStatus::Failed);
+    let l = t.record("3", &AVAILABLE, at(40)).lifecycle.unwrap();
+    assert_eq!(l.status(), RecordingStatus::Complete);
+    assert_eq!(l.time_to_transcript(), Some(Duration::from_secs(20)));
+}
+
+#[test]
+fn lifecycle_ignores_other_events() {
+    let mut t = RecordingTracker::default();
+    for other in [
+        EventType::AppointmentUpdated,
+        EventType::AppointmentParticipantJoined,
+        EventType::Unknown("appointment.recording_paused".into()),
+    ] {
+        let o = t.record("1", &other, at(1));
+        assert_eq!(o.change, Change::Ignored);
+        assert_eq!(o.lifecycle, None);
+    }
+    // Not about an appointment.
+    let user = ThinEvent::new(STARTED, "User", "1");
+    assert_eq!(t.observe(&user, at(1)).change, Change::Ignored);
+    assert!(t.is_empty());
+    // About one: recorded under its id.
+    let appointment = ThinEvent::new(STARTED, "Appointment", "55");
+    assert_eq!(t.observe(&appointment, at(1)).change, Change::New);
+    assert_eq!(t.get("55").unwrap().recording_started, Some(at(1)));
+}
+
+#[test]
+fn lifecycle_memory_is_bounded() {
+    let mut t = RecordingTracker::new(3);
+    assert_eq!(t.capacity(), 3);
+    for id in ["a", "b", "c"] {
+        t.record(id, &STARTED, at(1));
+    }
+    // Touch "a": "b" is now the least recently updated.
+    t.record("a", &STOPPED, at(2));
+    t.record("d", &STARTED, at(3));
+    assert_eq!(t.len(), 3);
+    assert_eq!(t.evicted(), 1);
+    assert!(t.get("b").is_none());
+    assert!(t.get("a").is_some() && t.get("c").is_some() && t.get("d").is_some());
+    for i in 0..1_000 {
+        t.record(&format!("x{i}"), &STARTED, at(i));
+    }
+    assert_eq!(t.len(), 3);
+    assert_eq!(t.evicted(), 1_001);
+    let removed = t.remove("x999").unwrap();
+    assert_eq!(removed.appointment_id, "x999");
+    assert_eq!(t.len(), 2);
+    assert!(t.remove("x999").is_none());
+    // Capacity zero means one.
+    let mut one = RecordingTracker::new(0);
+    one.record("p", &STARTED, at(1));
+    one.record("q", &STARTED, at(1));
+    assert_eq!(one.len(), 1);
+    assert!(one.get("q").is_some());
+}
+
+#[test]
+fn lifecycle_from_verified_deliveries() {
+    let mut t = RecordingTracker::new(10);
+    let events = [
+        (STARTED, 1_000),
+        (STOPPED, 2_800),
+        (STOPPED, 2_800), // a retried delivery
+        (AVAILABLE, 3_100),
+    ];
+    let mut changes = Vec::new();
+    for (event_type, arrived) in events {
+        let body = ThinEvent::new(event_type, "Appointment", "12345")
+            .to_value()
+            .to_string();
+        let headers = signed(Dialect::Legacy, SECRET, PATH, body.as_bytes());
+        let delivery = verify_and_parse(&verifier(), &headers, body.as_bytes()).unwrap();
+        changes.push(t.observe(&delivery.event, at(arrived)).change);
+    }
+    assert_eq!(
+        changes,
+        [Change::New, Change::New, Change::Duplicate, Change::New]
+    );
+    let l = t.get("12345").unwrap();
+    assert_eq!(l.recording_length(), Some(Duration::from_secs(1_800)));
+    assert_eq!(l.time_to_transcript(), Some(Duration::from_secs(300)));
+}
+
+#[cfg(feature = "mock")]
+mod mock {
+    use super::*;
+    use healthie_client::mock_deliveries::{Delivery, MOCK_SIGNING_SECRET};
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+    /// A receiver that verifies what it gets and answers the status
+    /// [`WebhookError::status`] gives, or 200 with the event type and key.
+    struct Receiver(Verifier);
+
+    impl Respond for Receiver {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            match verify_and_parse(&self.0, &request.headers, &request.body) {
+                Ok(e) => ResponseTemplate::new(200).set_body_json(json!({
+                    "event_type": e.event.event_type,
+                    "resource_id": e.event.resource_id,
+                    "key": e.idempotency_key,
+                    "dialect": e.dialect.map(|d| d.to_string()),
+                })),
+                Err(e) => ResponseTemplate::new(e.status().as_u16()).set_body_string(e.to_string()),
+            }
+        }
+    }
+
+    async fn receiver(registered: &str) -> MockServer {
+        let server = MockServer::start().await;
+        let verifier = Verifier::new(MOCK_SIGNING_SECRET, "POST", registered)
+            .with_clock(webhook_verify::ManualClock::new(CREATED));
+        Mock::given(method("POST"))
+            .respond_with(Receiver(verifier))
+            .mount(&server)
+            .await;
+        server
+    }
+
+    #[tokio::test]
+    async fn signed_deliveries_reach_a_receiver_in_each_dialect() {
+        let server = receiver(PATH).await;
+        let url = format!("{}{PATH}", server.uri());
+        let event = ThinEvent::new(
+            EventType::AppointmentTranscriptAvailable,
+            "Appointment",
+            "12345",
+        );
+        for dialect in DIALECTS {
+            let delivery =
+                Delivery::for_event(MOCK_SIGNING_SECRET, dialect, &url, &event, CREATED).unwrap();
+            assert_eq!(delivery.path_and_query, PATH);
+            assert_eq!(delivery.dialect, dialect);
+            let answer = delivery.post(&url).await.unwrap();
+            assert_eq!(
+                answer.status,
+                StatusCode::OK,
+                "{dialect}: {:?}",
+                answer.body
+            );
+            let reply: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+            assert_eq!(reply["event_type"], "appointment.transcript_available");
+            assert_eq!(reply["resource_id"], "12345");
+            assert_eq!(reply["key"], sha256_hex(&delivery.body));
+            assert_eq!(reply["dialect"], dialect.to_string());
+        }
+        // What went over the wire: the exact body and the signature headers, at the path
+        // and query that were signed.
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received.len(), 3);
+        for request in &received {
+            assert_eq!(request.url.path(), "/hooks/healthie");
+            assert_eq!(request.url.query(), Some("tenant=7"));
+            assert_eq!(
+                request.headers.get("content-type").unwrap(),
+                "application/json"
+            );
+            for name in ["content-digest", "signature-input", "signature"] {
+                assert!(request.headers.contains_key(name), "{name}");
+            }
+            assert_eq!(
+                serde_json::from_slice::<serde_json::Value>(&request.body).unwrap(),
+                event.to_value()
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn tampered_and_misaddressed_deliveries_are_refused() {
+        let server = receiver(PATH).await;
+        let url = format!("{}{PATH}", server.uri());
+        let body = br#"{"resource_id":1,"resource_id_type":"Appointment","event_type":"appointment.recording_started"}"#;
+        for dialect in DIALECTS {
+            let mut delivery =
+                Delivery::signed(MOCK_SIGNING_SECRET, dialect, PATH, &body[..], CREATED).unwrap();
+            delivery.body = bytes::Bytes::from_static(
+                br#"{"resource_id":2,"resource_id_type":"Appointment","event_type":"appointment.recording_started"}"#,
+            );
+            let answer = delivery.post(&url).await.unwrap();
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{dialect}");
+
+            let forged =
+                Delivery::signed("whsec_wrong", dialect, PATH, &body[..], CREATED).unwrap();
+            assert_eq!(
+                forged.post(&url).await.unwrap().status,
+                StatusCode::UNAUTHORIZED
+            );
+
+            // Signed for the path the receiver sees, not the one registered.
+            let other = format!("{}/hooks/healthie", server.uri());
+            let misaddressed =
+                Delivery::signed(MOCK_SIGNING_SECRET, dialect, &other, &body[..], CREATED).unwrap();
+            assert_eq!(misaddressed.path_and_query, "/hooks/healthie");
+            assert_eq!(
+                misaddressed.post(&other).await.unwrap().status,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        // Valid signature, bad payload: 400.
+        let bad = Delivery::signed(
+            MOCK_SIGNING_SECRET,
+            Dialect::Legacy,
+            PATH,
+            &b"[]"[..],
+            CREATED,
+        )
+        .unwrap();
+        assert_eq!(
+            bad.post(&url).await.unwrap().status,
+            StatusCode::BAD_REQUEST
+        );
+    }
+
+    #[test]
+    fn deliveries_are_signed_for_the_registered_path() {
+        let d = Delivery::signed(
+            MOCK_SIGNING_SECRET,
+            Dialect::Guide,
+            "https://example.com/a/b?x=1&y=2",
+            &b"{}"[..],
+            CREATED,
+        )
+        .unwrap();
+        assert_eq!(d.path_and_query, "/a/b?x=1&y=2");
+        assert_eq!(d.headers.get("content-length").unwrap(), "2");
+        assert!(d
+            .headers
+            .get("signature")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("sig1=:"));
+        let err = Delivery::signed(
+            MOCK_SIGNING_SECRET,
+            Dialect::Legacy,
+            "not a url",
+            &b"{}"[..],
+            0,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("neither a URL nor a path"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_receiver_is_an_error() {
+        // A port nothing listens on any more (mock servers are pooled, so not one of those).
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+        drop(listener);
+        let d =
+            Delivery::signed(MOCK_SIGNING_SECRET, Dialect::Legacy, &url, &b"{}"[..], 0).unwrap();
+        assert!(d.post(&url).await.is_err());
+    }
+}
+
+#[test]
+fn mangled_payloads_never_panic() {
+    let sample = br#"{"resource_id":"12","resource_id_type":"Appointment","event_type":"appointment.participant_joined","changed_fields":"[\"a\",\"b\"]","host_user_id":3,"user_name":"N","user_email":"n@example.com","event_ts":1796000123456}"#;
+    let (mut ok, mut rejected) = (0, 0);
+    for i in 0..sample.len() {
+        // Each byte dropped, and each byte replaced by a few JSON-significant ones.
+        let mut variants = vec![[&sample[..i], &sample[i + 1..]].concat()];
+        for b in [b'"', b'[', b'{', b'1', b'-', b',', b'.', b' '] {
+            let mut v = sample.to_vec();
+            v[i] = b;
+            variants.push(v);
+        }
+        for body in variants {
+            match ThinEvent::parse(&body) {
+                Ok(e) => {
+                    assert!(!e.resource_id.trim().is_empty());
+                    ok += 1;
+                }
+                Err(_) => rejected += 1,
+            }
+        }
+    }
+    assert!(ok > 0 && rejected > 0, "ok {ok}, rejected {rejected}");
+}
