@@ -1,0 +1,116 @@
+//! Healthie: `Content-Digest`, `Signature-Input` and `Signature` (the HTTP Message
+//! Signatures family), verified in one of three dialects.
+//!
+//! The vendor's own texts disagree about the exact signature base, so the verifier
+//! supports the three forms in the contract and reports which one matched
+//! ([`crate::Verified::dialect`], [`crate::Verified::variant`]):
+//!
+//! | dialect | signature base | `Signature` |
+//! |---|---|---|
+//! | [`Dialect::Legacy`] | `lower(method) SP path SP query SP <Content-Digest after its first '='> SP application/json SP <body length>` | `sig1=<64 hex>` |
+//! | [`Dialect::Guide`] | six `"@method": POST`-style lines joined by LF (or the two characters `\n`) | `sig1=:<64 hex>:` |
+//! | [`Dialect::Rfc9421`] | RFC 9421 §2.5 base from the components in `Signature-Input`, ending with the received `"@signature-params"` text | `sig1=:<base64>:` |
+//!
+//! Step 1 is always body integrity: `Content-Digest` must carry a `sha-256` member equal
+//! to SHA-256 of the raw body (`:base64:`, bare base64 or 64 hex), else the delivery is
+//! rejected. The legacy HMAC covers only the digest *text*, so without this check the
+//! body would not be authenticated at all.
+//!
+//! The caller supplies the method and the **path and query exactly as registered with
+//! Healthie** (a proxy may rewrite what the receiver sees). Healthie sends no
+//! authenticated timestamp in the Legacy and Guide dialects, so replays cannot be
+//! rejected cryptographically: dedupe on [`crate::Verified::idempotency_key`] (SHA-256 of
+//! the body). [`IpAllowList`] is an extra, never the only, check.
+
+mod allow_list;
+mod base;
+mod digest;
+mod guide;
+mod legacy;
+mod rfc9421;
+mod sign;
+mod signature;
+mod signature_input;
+#[cfg(test)]
+mod tests;
+mod verifier;
+
+use std::fmt;
+
+use http::header::HeaderName;
+
+pub use allow_list::{IpAllowList, PRODUCTION_IPS, STAGING_IPS};
+pub use digest::parse_content_digest;
+pub use sign::sign;
+pub use signature::{parse_signature, SignatureEncoding, SignatureMember};
+pub use signature_input::{parse_signature_input, Component, ParamValue, SignatureInput};
+pub use verifier::Verifier;
+
+/// `Content-Digest`.
+pub const CONTENT_DIGEST: HeaderName = HeaderName::from_static("content-digest");
+/// `Signature-Input`.
+pub const SIGNATURE_INPUT: HeaderName = HeaderName::from_static("signature-input");
+/// `Signature`.
+pub const SIGNATURE: HeaderName = HeaderName::from_static("signature");
+
+const MAX_HEADER_LEN: usize = 8192;
+const MAX_MEMBERS: usize = 16;
+const MAX_COMPONENTS: usize = 32;
+/// The label Healthie uses.
+pub const DEFAULT_LABEL: &str = "sig1";
+/// Components the RFC 9421 dialect requires by default.
+pub const DEFAULT_REQUIRED_COMPONENTS: [&str; 3] = ["@method", "@path", "content-digest"];
+/// Default tolerance for an RFC 9421 `created` in the past, seconds.
+pub const DEFAULT_CREATED_PAST: u64 = 300;
+/// Default tolerance for an RFC 9421 `created` ahead of our clock, seconds.
+pub const DEFAULT_CREATED_FUTURE: u64 = 60;
+
+/// The form of signature base that matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// The space-separated form used by the only production-proven verifier.
+    Legacy,
+    /// The LF-joined `"@method": POST` form of the vendor guide, hex signature in `:…:`.
+    Guide,
+    /// Strict RFC 9421 with a base64 byte-sequence signature.
+    Rfc9421,
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dialect::Legacy => "legacy",
+            Dialect::Guide => "guide",
+            Dialect::Rfc9421 => "rfc9421",
+        })
+    }
+}
+
+/// Which dialects a [`Verifier`] accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Mode {
+    /// Pick the dialect by the shape of the `Signature` value, then try the others with
+    /// the same signature bytes. Every try is a full HMAC with the shared secret, so extra
+    /// candidates do not make forgery easier.
+    #[default]
+    Auto,
+    /// Only [`Dialect::Legacy`] with a bare hex signature.
+    Legacy,
+    /// Only [`Dialect::Guide`] with a `:hex:` signature.
+    Guide,
+    /// Only [`Dialect::Rfc9421`] with a `:base64:` signature.
+    Rfc9421,
+}
+
+/// One candidate signature base, as returned by [`Verifier::signature_bases`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureBase {
+    /// The dialect.
+    pub dialect: Dialect,
+    /// Which variant of the dialect (separator, digest-token form, …).
+    pub variant: String,
+    /// The signature label (RFC 9421 only).
+    pub label: Option<String>,
+    /// The exact bytes that are HMAC'd, as text.
+    pub base: String,
+}

@@ -1,0 +1,436 @@
+//! The [`Verifier`]: its configuration, and the order in which dialects are tried.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use hmac::Mac;
+use http::header::HeaderMap;
+use sha2::{Digest, Sha256};
+
+use super::base::{single_value, value_text, with_params, MacSink, Request, Sink, Variant};
+use super::digest::{ct_eq, parse_content_digest, plain_content_digest};
+use super::rfc9421::{InputsCache, SignatureInputs};
+use super::signature::{parse_signature_refs, plain_signature, MemberRef, SmallList};
+use super::signature_input::{parse_signature_input, Covered};
+use super::{
+    Dialect, Mode, SignatureBase, SignatureEncoding, CONTENT_DIGEST, DEFAULT_CREATED_FUTURE,
+    DEFAULT_CREATED_PAST, DEFAULT_LABEL, DEFAULT_REQUIRED_COMPONENTS, SIGNATURE, SIGNATURE_INPUT,
+};
+use crate::clock::{Clock, SharedClock};
+use crate::secret::Secrets;
+use crate::verified::{EventSource, KeySource, Scheme, Verified};
+use crate::{Error, Verify};
+
+/// Verifies Healthie deliveries for one registered endpoint.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    pub(super) secrets: Secrets,
+    pub(super) method: String,
+    pub(super) method_lower: String,
+    pub(super) path: String,
+    pub(super) query: String,
+    pub(super) authority: Option<String>,
+    pub(super) mode: Mode,
+    pub(super) required: Vec<String>,
+    pub(super) created_past: u64,
+    pub(super) created_future: u64,
+    pub(super) require_created: bool,
+    pub(super) clock: SharedClock,
+}
+
+impl Verifier {
+    /// A verifier for deliveries sent with `method` (Healthie uses `POST`) to
+    /// `path_and_query` **as registered with Healthie** (for example
+    /// `/hooks/healthie?tenant=7`), accepting any of `secrets` (UTF-8 bytes of the secret,
+    /// `whsec_` prefix included). Mode [`Mode::Auto`].
+    pub fn new(
+        secrets: impl Into<Secrets>,
+        method: impl AsRef<str>,
+        path_and_query: impl AsRef<str>,
+    ) -> Self {
+        let pq = path_and_query.as_ref();
+        let (path, query) = match pq.split_once('?') {
+            Some((p, q)) => (p, q),
+            None => (pq, ""),
+        };
+        Verifier {
+            secrets: secrets.into(),
+            method: method.as_ref().trim().to_ascii_uppercase(),
+            method_lower: method.as_ref().trim().to_ascii_lowercase(),
+            path: path.to_owned(),
+            query: query.to_owned(),
+            authority: None,
+            mode: Mode::Auto,
+            required: DEFAULT_REQUIRED_COMPONENTS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            created_past: DEFAULT_CREATED_PAST,
+            created_future: DEFAULT_CREATED_FUTURE,
+            require_created: false,
+            clock: SharedClock::system(),
+        }
+    }
+
+    /// Restrict to one dialect (once the logs show which one Healthie really uses).
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// RFC 9421: the components a signature must cover (default `@method`, `@path`,
+    /// `content-digest`). An empty list relaxes the policy; without `content-digest` the
+    /// signature no longer binds the body, only the digest check does.
+    pub fn required_components<I, S>(mut self, components: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.required = components.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// RFC 9421: accept `created` up to `past` old and `future` ahead (default 300 s / 60 s).
+    pub fn created_tolerance(mut self, past: Duration, future: Duration) -> Self {
+        self.created_past = past.as_secs();
+        self.created_future = future.as_secs();
+        self
+    }
+
+    /// RFC 9421: reject signatures without a `created` parameter (default: accept).
+    pub fn require_created(mut self, require: bool) -> Self {
+        self.require_created = require;
+        self
+    }
+
+    /// RFC 9421: the value of `@authority` (default: the `Host` header, lower-cased).
+    pub fn authority(mut self, authority: impl Into<String>) -> Self {
+        self.authority = Some(authority.into().to_ascii_lowercase());
+        self
+    }
+
+    /// Use `clock` for the `created`/`expires` checks (tests).
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = SharedClock(Arc::new(clock));
+        self
+    }
+
+    /// Verify the raw body.
+    /// The result borrows `body`; [`Verified::into_owned`] keeps it beyond.
+    pub fn verify<'a>(
+        &self,
+        headers: &HeaderMap,
+        body: &'a [u8],
+    ) -> Result<Verified<&'a [u8]>, Error> {
+        let meta = self.check(headers, body)?;
+        Ok(meta.into_verified(body))
+    }
+
+    /// Like [`Verifier::verify`] without copying the body.
+    pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
+        let meta = self.check(headers, &body)?;
+        Ok(meta.into_verified(body))
+    }
+
+    /// Every signature base this verifier would try for the request, in order, for
+    /// troubleshooting a mismatch. Contains request data only, never a secret. Bases that
+    /// cannot be built (for example RFC 9421 without `Signature-Input`) are left out.
+    pub fn signature_bases(&self, headers: &HeaderMap, body: &[u8]) -> Vec<SignatureBase> {
+        let dialects: &[Dialect] = match self.mode {
+            Mode::Auto => &[Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421],
+            Mode::Legacy => &[Dialect::Legacy],
+            Mode::Guide => &[Dialect::Guide],
+            Mode::Rfc9421 => &[Dialect::Rfc9421],
+        };
+        let req = Request::new(headers, body.len(), None);
+        let mut out = Vec::new();
+        for d in dialects {
+            match d {
+                Dialect::Legacy => {
+                    let mut i = 0;
+                    while let Some(parts) = self.legacy_base(&req, i) {
+                        let mut base = String::new();
+                        self.emit_legacy(&parts, &mut base);
+                        out.push(SignatureBase {
+                            dialect: Dialect::Legacy,
+                            variant: parts.variant().describe().to_owned(),
+                            label: None,
+                            base,
+                        });
+                        i += 1;
+                    }
+                }
+                Dialect::Guide => {
+                    let mut i = 0;
+                    while let Some(parts) = self.guide_base(&req, i) {
+                        let mut base = String::new();
+                        self.emit_guide(&parts, &mut base);
+                        out.push(SignatureBase {
+                            dialect: Dialect::Guide,
+                            variant: parts.variant().describe().to_owned(),
+                            label: None,
+                            base,
+                        });
+                        i += 1;
+                    }
+                }
+                Dialect::Rfc9421 => {
+                    let Some(text) = headers.get(&SIGNATURE_INPUT).and_then(|v| v.to_str().ok())
+                    else {
+                        continue;
+                    };
+                    let Ok(inputs) = parse_signature_input(text) else {
+                        continue;
+                    };
+                    let Ok(spans) = SignatureInputs::scan(text, None) else {
+                        continue;
+                    };
+                    for input in &inputs {
+                        let mut covered = Covered::default();
+                        let Some(Ok(())) =
+                            spans.get(&input.label).map(|m| m.components(&mut covered))
+                        else {
+                            continue;
+                        };
+                        let mut lines = String::new();
+                        if self
+                            .emit_rfc9421_lines(&req, covered.as_slice(), &mut lines)
+                            .is_err()
+                        {
+                            continue;
+                        }
+                        let canonical = input.canonical();
+                        let mut forms = vec![(false, input.raw.as_str())];
+                        if canonical != input.raw {
+                            forms.push((true, canonical.as_str()));
+                        }
+                        for (is_canonical, params) in forms {
+                            out.push(SignatureBase {
+                                dialect: Dialect::Rfc9421,
+                                variant: Variant::Rfc {
+                                    canonical: is_canonical,
+                                }
+                                .describe()
+                                .to_owned(),
+                                label: Some(input.label.clone()),
+                                base: with_params(&lines, params),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+    pub(super) fn check(&self, headers: &HeaderMap, body: &[u8]) -> Result<Meta, Error> {
+        if self.secrets.is_empty() {
+            return Err(Error::NoSecrets);
+        }
+        // Step 1: body integrity. The usual header shapes are parsed straight from the
+        // bytes; anything else goes through the general parsers (which also produce the
+        // errors).
+        let value = single_value(headers, &CONTENT_DIGEST)?;
+        let (digest_text, claimed) = match plain_content_digest(value.as_bytes()) {
+            Some(parsed) => parsed,
+            None => {
+                let text = value_text(value, &CONTENT_DIGEST)?;
+                (text, parse_content_digest(text)?)
+            }
+        };
+        let actual: [u8; 32] = Sha256::digest(body).into();
+        if !ct_eq(&claimed, &actual) {
+            return Err(Error::DigestMismatch);
+        }
+
+        // Step 2: the signature.
+        let value = single_value(headers, &SIGNATURE)?;
+        let members = match plain_signature(value.as_bytes()) {
+            Some(member) => {
+                let mut list = SmallList::default();
+                list.push(member);
+                list
+            }
+            None => parse_signature_refs(value_text(value, &SIGNATURE)?)?,
+        };
+        let req = Request::new(headers, body.len(), Some(digest_text));
+        // Signature-Input is scanned at most once, on first use.
+        let mut inputs: Option<InputsCache<'_>> = None;
+        let mut first_error: Option<Error> = None;
+        let mut usable = false;
+        // sig1 first, then the rest in order.
+        let ordered = members
+            .iter()
+            .filter(|m| m.label == DEFAULT_LABEL)
+            .chain(members.iter().filter(|m| m.label != DEFAULT_LABEL));
+        for member in ordered {
+            let order: &[Dialect] = match (self.mode, member.encoding) {
+                (Mode::Auto, SignatureEncoding::BareHex | SignatureEncoding::BareBase64) => {
+                    &[Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421]
+                }
+                (Mode::Auto, SignatureEncoding::WrappedHex) => {
+                    &[Dialect::Guide, Dialect::Legacy, Dialect::Rfc9421]
+                }
+                (Mode::Auto, SignatureEncoding::WrappedBase64) => {
+                    &[Dialect::Rfc9421, Dialect::Legacy, Dialect::Guide]
+                }
+                (Mode::Legacy, SignatureEncoding::BareHex) => &[Dialect::Legacy],
+                (Mode::Guide, SignatureEncoding::WrappedHex) => &[Dialect::Guide],
+                (Mode::Rfc9421, SignatureEncoding::WrappedBase64) => &[Dialect::Rfc9421],
+                _ => &[],
+            };
+            if !order.is_empty() {
+                usable = true;
+            }
+            for (pos, dialect) in order.iter().enumerate() {
+                match self.try_dialect(&req, &mut inputs, *dialect, member) {
+                    Ok(Some((index, variant))) => {
+                        return Ok(Meta {
+                            dialect: *dialect,
+                            index,
+                            variant,
+                            digest: actual,
+                        })
+                    }
+                    Ok(None) => {}
+                    // A policy failure of the preferred dialect is the most useful report;
+                    // failures of fallback dialects are expected noise.
+                    Err(e) if pos == 0 => {
+                        if first_error.is_none() {
+                            first_error = Some(e);
+                        }
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+        if !usable {
+            return Err(Error::malformed(
+                SIGNATURE.as_str(),
+                "no signature encoded the way this mode expects",
+            ));
+        }
+        Err(first_error.unwrap_or(Error::NoMatchingSignature))
+    }
+
+    /// Try every base of `dialect` with every secret against `member`.
+    pub(super) fn try_dialect<'h>(
+        &self,
+        req: &Request<'h>,
+        inputs: &mut Option<InputsCache<'h>>,
+        dialect: Dialect,
+        member: &MemberRef<'h>,
+    ) -> Result<Option<(usize, Variant)>, Error> {
+        let signature = &member.signature;
+        match dialect {
+            Dialect::Legacy => {
+                let mut i = 0;
+                while let Some(parts) = self.legacy_base(req, i) {
+                    if let Some(index) = self.matches(signature, |mac| {
+                        self.emit_legacy(&parts, mac);
+                        Ok(())
+                    })? {
+                        return Ok(Some((index, parts.variant())));
+                    }
+                    i += 1;
+                }
+                Ok(None)
+            }
+            Dialect::Guide => {
+                let mut i = 0;
+                while let Some(parts) = self.guide_base(req, i) {
+                    if let Some(index) = self.matches(signature, |mac| {
+                        self.emit_guide(&parts, mac);
+                        Ok(())
+                    })? {
+                        return Ok(Some((index, parts.variant())));
+                    }
+                    i += 1;
+                }
+                Ok(None)
+            }
+            Dialect::Rfc9421 => {
+                let (input, captured) = inputs
+                    .get_or_insert_with(InputsCache::default)
+                    .member(req.headers, member.label)?
+                    .ok_or_else(|| {
+                        Error::malformed(
+                            SIGNATURE_INPUT.as_str(),
+                            "no member with the signature's label",
+                        )
+                    })?;
+                self.check_policy(captured)?;
+                let covered = captured.covered.as_slice();
+                let emit = |mac: &mut MacSink<'_>, params: &str| {
+                    self.emit_rfc9421_lines(req, covered, mac)?;
+                    mac.put("\"@signature-params\": ");
+                    mac.put(params);
+                    Ok(())
+                };
+                if let Some(index) = self.matches(signature, |mac| emit(mac, input.raw))? {
+                    return Ok(Some((index, Variant::Rfc { canonical: false })));
+                }
+                // A sender (or proxy) may have re-spaced the header: also try the
+                // canonical serialisation of the same parameters.
+                let canonical = input.to_owned_input().canonical();
+                if canonical != input.raw {
+                    if let Some(index) = self.matches(signature, |mac| emit(mac, &canonical))? {
+                        return Ok(Some((index, Variant::Rfc { canonical: true })));
+                    }
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// The index of the first secret whose HMAC over what `emit` feeds it is `signature`
+    /// (compared in constant time). The base is fed straight into each keyed state, never
+    /// built as a string; an error from `emit` (it is the same for every secret) is returned.
+    pub(super) fn matches(
+        &self,
+        signature: &[u8; 32],
+        mut emit: impl FnMut(&mut MacSink<'_>) -> Result<(), Error>,
+    ) -> Result<Option<usize>, Error> {
+        for (index, keyed_mac) in self.secrets.macs() {
+            let mut mac = keyed_mac.clone();
+            let mut sink = MacSink::new(&mut mac);
+            emit(&mut sink)?;
+            sink.flush();
+            if mac.verify_slice(signature).is_ok() {
+                return Ok(Some(index));
+            }
+        }
+        Ok(None)
+    }
+}
+
+pub(super) struct Meta {
+    pub(super) dialect: Dialect,
+    pub(super) index: usize,
+    pub(super) variant: Variant,
+    pub(super) digest: [u8; 32],
+}
+
+impl Meta {
+    pub(super) fn into_verified<B: AsRef<[u8]>>(self, body: B) -> Verified<B> {
+        Verified::new(
+            body,
+            Scheme::Healthie(self.dialect),
+            self.index,
+            EventSource::BodyField(Cow::Borrowed("event_type")),
+            KeySource::BodyDigest(self.digest),
+        )
+        .with_variant(self.variant.describe())
+    }
+}
+
+impl Verify for Verifier {
+    fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
+        Verifier::verify_bytes(self, headers, body)
+    }
+
+    fn verify<'a>(&self, headers: &HeaderMap, body: &'a [u8]) -> Result<Verified<&'a [u8]>, Error> {
+        Verifier::verify(self, headers, body)
+    }
+}
