@@ -1,0 +1,297 @@
+//! `GET /recordings`: filters, one page or a stream of every recording.
+
+use std::sync::Arc;
+
+use client_core::{Client, Page, Paginator, RequestBuilder};
+use futures::stream::BoxStream;
+use serde::Deserialize;
+
+use super::{Recording, PER_PAGE_RANGE};
+use crate::client::{class, SpeakrClient};
+use crate::types::null_as_default;
+use crate::Error;
+
+/// The `status` filter of the listing (lower case on the wire). `QUEUED` recordings appear only
+/// under [`StatusFilter::All`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Everything (the default).
+    All,
+    /// `PENDING`.
+    Pending,
+    /// `PROCESSING` and `SUMMARIZING`.
+    Processing,
+    /// `COMPLETED`.
+    Completed,
+    /// `FAILED`.
+    Failed,
+}
+
+impl StatusFilter {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::Pending => "pending",
+            StatusFilter::Processing => "processing",
+            StatusFilter::Completed => "completed",
+            StatusFilter::Failed => "failed",
+        }
+    }
+}
+
+/// The `sort_by` field of the listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    /// `created_at` (the default).
+    CreatedAt,
+    /// `meeting_date`.
+    MeetingDate,
+    /// `title`.
+    Title,
+    /// `file_size`.
+    FileSize,
+    /// `status` (accepted by the server, not in the docs).
+    Status,
+}
+
+impl SortBy {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            SortBy::CreatedAt => "created_at",
+            SortBy::MeetingDate => "meeting_date",
+            SortBy::Title => "title",
+            SortBy::FileSize => "file_size",
+            SortBy::Status => "status",
+        }
+    }
+}
+
+/// The `sort_order` of the listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    /// `asc`.
+    Asc,
+    /// `desc` (the default).
+    Desc,
+}
+
+impl SortOrder {
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            SortOrder::Asc => "asc",
+            SortOrder::Desc => "desc",
+        }
+    }
+}
+
+/// The `folder_id` filter of the listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderFilter {
+    /// Recordings in this folder.
+    Id(u64),
+    /// Recordings in no folder (`folder_id=none`).
+    Unfiled,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(super) struct ListParams {
+    pub(super) page: Option<u64>,
+    pub(super) per_page: Option<u32>,
+    pub(super) status: Option<StatusFilter>,
+    pub(super) sort_by: Option<SortBy>,
+    pub(super) sort_order: Option<SortOrder>,
+    pub(super) date_from: Option<String>,
+    pub(super) date_to: Option<String>,
+    pub(super) tag_id: Option<u64>,
+    pub(super) folder: Option<FolderFilter>,
+    pub(super) q: Option<String>,
+    pub(super) inbox: Option<bool>,
+    pub(super) starred: Option<bool>,
+}
+
+impl ListParams {
+    /// The request for `page` (or the configured page) with every filter.
+    pub(super) fn request(&self, core: &Client, page: Option<u64>) -> RequestBuilder {
+        let mut r = core
+            .get("/recordings")
+            .query_opt("page", page.or(self.page))
+            .query_opt("per_page", self.per_page)
+            .query_opt("status", self.status.map(StatusFilter::as_str))
+            .query_opt("sort_by", self.sort_by.map(SortBy::as_str))
+            .query_opt("sort_order", self.sort_order.map(SortOrder::as_str))
+            .query_opt("date_from", self.date_from.as_deref())
+            .query_opt("date_to", self.date_to.as_deref())
+            .query_opt("tag_id", self.tag_id)
+            .query_opt(
+                "folder_id",
+                self.folder.map(|f| match f {
+                    FolderFilter::Id(id) => id.to_string(),
+                    FolderFilter::Unfiled => "none".to_owned(),
+                }),
+            )
+            .query_opt("q", self.q.as_deref())
+            .query_opt("inbox", self.inbox)
+            .query_opt("starred", self.starred)
+            .rate_class(class::GET);
+        if let Some(n) = self.per_page.filter(|n| !PER_PAGE_RANGE.contains(n)) {
+            r = r.invalid(format!("per_page must be within 1..=100, got {n}"));
+        }
+        if page.or(self.page) == Some(0) {
+            r = r.invalid("page numbers start at 1");
+        }
+        r
+    }
+}
+
+/// A `GET /recordings` listing under construction.
+#[derive(Debug, Clone)]
+#[must_use = "call .send() or .into_stream()"]
+pub struct ListRecordings<'a> {
+    pub(super) client: &'a SpeakrClient,
+    pub(super) params: ListParams,
+}
+
+impl<'a> ListRecordings<'a> {
+    /// `page` (from 1; default 1). For [`ListRecordings::into_stream`], the first page.
+    pub fn page(mut self, page: u64) -> Self {
+        self.params.page = Some(page);
+        self
+    }
+
+    /// `per_page`, 1 to 100 (default 25 on the server); checked before sending.
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.params.per_page = Some(per_page);
+        self
+    }
+
+    /// `status`.
+    pub fn status(mut self, status: StatusFilter) -> Self {
+        self.params.status = Some(status);
+        self
+    }
+
+    /// `sort_by`.
+    pub fn sort_by(mut self, sort_by: SortBy) -> Self {
+        self.params.sort_by = Some(sort_by);
+        self
+    }
+
+    /// `sort_order`.
+    pub fn sort_order(mut self, order: SortOrder) -> Self {
+        self.params.sort_order = Some(order);
+        self
+    }
+
+    /// `date_from` (ISO date).
+    pub fn date_from(mut self, date: impl Into<String>) -> Self {
+        self.params.date_from = Some(date.into());
+        self
+    }
+
+    /// `date_to` (ISO date).
+    pub fn date_to(mut self, date: impl Into<String>) -> Self {
+        self.params.date_to = Some(date.into());
+        self
+    }
+
+    /// `tag_id`.
+    pub fn tag_id(mut self, tag_id: u64) -> Self {
+        self.params.tag_id = Some(tag_id);
+        self
+    }
+
+    /// `folder_id` (an id, or `none` for unfiled recordings; needs folders enabled).
+    pub fn folder(mut self, folder: FolderFilter) -> Self {
+        self.params.folder = Some(folder);
+        self
+    }
+
+    /// `q`: search titles and participants.
+    pub fn query(mut self, q: impl Into<String>) -> Self {
+        self.params.q = Some(q.into());
+        self
+    }
+
+    /// `inbox`.
+    pub fn inbox(mut self, inbox: bool) -> Self {
+        self.params.inbox = Some(inbox);
+        self
+    }
+
+    /// `starred`.
+    pub fn starred(mut self, starred: bool) -> Self {
+        self.params.starred = Some(starred);
+        self
+    }
+
+    /// `GET /recordings`: one page.
+    pub async fn send(self) -> Result<RecordingPage, Error> {
+        self.params
+            .request(&self.client.core, None)
+            .send_json()
+            .await
+    }
+
+    /// `GET /recordings`, page after page (`page`, `per_page`, `has_next`) with the same
+    /// filters, as a paginator to tune (prefetch, item cap).
+    pub fn paginator(self) -> Paginator<Recording> {
+        let core = self.client.core.clone();
+        let params = Arc::new(self.params);
+        let first = params.page.unwrap_or(1);
+        Paginator::page_number(first, move |n| {
+            let core = core.clone();
+            let params = params.clone();
+            async move {
+                let page: RecordingPage = params.request(&core, Some(n)).send_json().await?;
+                let more = page.pagination.as_ref().map(|p| p.has_next);
+                let items = Page::new(page.recordings);
+                Ok(match more {
+                    Some(m) => items.has_more(m),
+                    None => items,
+                })
+            }
+        })
+    }
+
+    /// `GET /recordings`: every recording matching the filters, fetched lazily page by page
+    /// (one page ahead).
+    pub fn into_stream(self) -> BoxStream<'static, Result<Recording, Error>> {
+        self.paginator().items()
+    }
+}
+
+/// One page of `GET /recordings`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct RecordingPage {
+    /// The recordings (the list shape).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub recordings: Vec<Recording>,
+    /// Where this page stands.
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+}
+
+/// The `pagination` object.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct Pagination {
+    /// This page's number.
+    #[serde(default)]
+    pub page: u64,
+    /// The page size.
+    #[serde(default)]
+    pub per_page: u64,
+    /// Recordings matching the filters.
+    #[serde(default)]
+    pub total: u64,
+    /// Pages in all.
+    #[serde(default)]
+    pub total_pages: u64,
+    /// Whether a next page exists.
+    #[serde(default)]
+    pub has_next: bool,
+    /// Whether a previous page exists.
+    #[serde(default)]
+    pub has_prev: bool,
+}
