@@ -3,8 +3,13 @@
 //! been observed).
 
 use futures::TryStreamExt;
-use healthie_client::mock::MockHealthie;
-use healthie_client::webhooks::EventType;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use healthie_client::mock::{MockHealthie, MOCK_SIGNING_SECRET};
+use healthie_client::mock_deliveries::Delivery;
+use healthie_client::webhooks::{
+    verify_and_parse, Dialect, EventType, RecordingTracker, ThinEvent, Verifier,
+};
 use wiremock::ResponseTemplate;
 
 pub async fn run() -> super::TourResult {
@@ -102,6 +107,53 @@ pub async fn run() -> super::TourResult {
             .map(|e| e.as_str())
             .collect::<Vec<_>>(),
         webhook.signature_secret
+    );
+
+    // Signed deliveries, one per dialect, verified then parsed; the verified event leads to
+    // its appointment. The recording lifecycle is tracked from the three AI-Scribe events.
+    let registered = "/hooks/healthie";
+    let verifier = Verifier::new(MOCK_SIGNING_SECRET, "POST", registered);
+    let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+    let mut tracker = RecordingTracker::default();
+    let start = SystemTime::now();
+    let stages = [
+        (EventType::AppointmentRecordingStarted, Dialect::Legacy, 0),
+        (EventType::AppointmentRecordingStopped, Dialect::Guide, 1800),
+        (
+            EventType::AppointmentTranscriptAvailable,
+            Dialect::Rfc9421,
+            1920,
+        ),
+    ];
+    for (event_type, dialect, offset) in stages {
+        let event = ThinEvent::new(event_type, "Appointment", "1001");
+        let delivery = Delivery::for_event(MOCK_SIGNING_SECRET, dialect, registered, &event, now)?;
+        let verified = verify_and_parse(&verifier, &delivery.headers, &delivery.body)?;
+        let seen = tracker.observe(&verified.event, start + Duration::from_secs(offset));
+        println!(
+            "delivery verified: {} in the {:?} dialect, key {}…, recording {:?}",
+            verified.event.event_type,
+            verified.dialect.ok_or("no dialect")?,
+            verified.idempotency_key.get(..12).unwrap_or_default(),
+            seen.lifecycle.map(|l| l.status())
+        );
+    }
+    let lifecycle = tracker.get("1001").ok_or("not tracked")?;
+    println!(
+        "recording of appointment 1001: {:?} long, transcript {:?} after the recording stopped",
+        lifecycle.recording_length().unwrap_or_default(),
+        lifecycle.time_to_transcript().unwrap_or_default()
+    );
+    let last = ThinEvent::new(
+        EventType::AppointmentTranscriptAvailable,
+        "Appointment",
+        "1001",
+    );
+    let appointment = healthie.appointments().for_event(&last)?.send().await?;
+    println!(
+        "the event's appointment: {} with {} transcript(s)",
+        appointment.id,
+        appointment.transcripts.iter().flatten().count()
     );
     Ok(())
 }
