@@ -52,6 +52,9 @@ pub enum ErrorKind {
     QueryTooComplex,
     /// A GraphQL `errors[]` entry that no more specific kind covers.
     Graphql,
+    /// A shared rate limiter configured to fail closed could not decide in time (its store is
+    /// down or slow): the request was not sent.
+    LimiterUnavailable,
 }
 
 impl ErrorKind {
@@ -74,6 +77,7 @@ impl ErrorKind {
             ErrorKind::Validation => "rejected input",
             ErrorKind::QueryTooComplex => "query too complex",
             ErrorKind::Graphql => "GraphQL error",
+            ErrorKind::LimiterUnavailable => "rate limiter unavailable",
         }
     }
 

@@ -9,7 +9,8 @@
 //! - **retries** ([`RetryPolicy`], [`RetryBudget`]): full-jitter exponential backoff that honours
 //!   `Retry-After` (seconds or HTTP-date) and vendor reset headers, a per-client budget, and
 //!   never a repeated POST or PATCH that may have reached the server unless marked safe;
-//! - **rate limiting** ([`RateLimiter`], [`GcraLimiter`]): per-class and overall quotas;
+//! - **rate limiting** ([`RateLimiter`], [`GcraLimiter`]): per-class and overall quotas; with
+//!   the `redis` feature, `RedisLimiter` shares them between processes;
 //! - **pagination** ([`Paginator`]): cursor, page-number and offset listings as streams with
 //!   prefetch;
 //! - **GraphQL** ([`graphql`]): request and response envelopes, `errors[]` kept on the error;
@@ -60,6 +61,8 @@ pub use model::{null_as_default, Patch, Timestamp};
 pub use multipart::Multipart;
 pub use pagination::{Page, PageRequest, PageStream, Paginator, Strategy};
 pub use rate_limit::{GcraLimiter, GcraLimiterBuilder, Quota, RateLimiter, Unlimited};
+#[cfg(feature = "redis")]
+pub use rate_limit::{RedisLimiter, RedisLimiterBuilder, DEFAULT_REDIS_TIMEOUT};
 pub use request::RequestBuilder;
 pub use response::{decode_json, ByteStream, RawResponse};
 pub use retry::{

@@ -7,6 +7,9 @@
 //! quota (vendors that limit per route class); a request pays into its class and into the
 //! overall quota. Share one limiter (it is an `Arc`) between several clients that draw on the
 //! same account.
+//!
+//! With the `redis` feature, `RedisLimiter` keeps the same cells in Redis, so that any number
+//! of processes share one quota.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -19,13 +22,23 @@ use tokio::time::Instant;
 
 use crate::clock::{Clock, TokioClock};
 use crate::retry::{parse_reset, ResetFormat};
+use crate::Error;
+
+#[cfg(feature = "redis")]
+mod redis;
+#[cfg(feature = "redis")]
+pub use self::redis::{RedisLimiter, RedisLimiterBuilder, DEFAULT_REDIS_TIMEOUT};
 
 /// Something that decides when a request may be sent.
 #[async_trait]
 pub trait RateLimiter: Send + Sync + fmt::Debug + 'static {
     /// Wait until a request of `class` (a route class such as `"get"`, or none) may be sent,
     /// and count it.
-    async fn acquire(&self, class: Option<&str>);
+    ///
+    /// A local limiter always returns `Ok`. A shared limiter whose store cannot decide in time
+    /// returns an error of kind [`crate::ErrorKind::LimiterUnavailable`] when it is configured
+    /// to fail closed; the request then fails with that error without being sent.
+    async fn acquire(&self, class: Option<&str>) -> Result<(), Error>;
 
     /// Learn from a response's headers (`X-RateLimit-Remaining`, `X-RateLimit-Reset`).
     fn observe(&self, _class: Option<&str>, _headers: &HeaderMap) {}
@@ -112,6 +125,37 @@ impl Quota {
     fn emission_interval(&self) -> Duration {
         self.period / self.requests
     }
+
+    /// The GCRA tolerance: how far ahead of its theoretical arrival time a request may go.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    fn tolerance(&self) -> Duration {
+        self.emission_interval() * (self.burst - 1)
+    }
+
+    /// This quota split evenly between `shares` processes (each gets at least one request per
+    /// period and a burst of at least one), so that their sum stays within it.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    fn share(&self, shares: u32) -> Quota {
+        let shares = shares.max(1);
+        let requests = (self.requests / shares).max(1);
+        Quota {
+            requests,
+            period: self.period,
+            burst: (self.burst / shares).clamp(1, requests),
+        }
+    }
+}
+
+/// How long a response asks the limiter to pause: `X-RateLimit-Remaining: 0` with an
+/// `X-RateLimit-Reset` (seconds, epoch seconds or a date), else nothing.
+fn pause_from_headers(headers: &HeaderMap) -> Option<Duration> {
+    let read = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let remaining = read("x-ratelimit-remaining").and_then(|v| v.trim().parse::<f64>().ok())?;
+    if remaining > 0.0 {
+        return None;
+    }
+    read("x-ratelimit-reset")
+        .and_then(|v| parse_reset(v.trim(), ResetFormat::Auto, SystemTime::now()))
 }
 
 /// One GCRA cell: the theoretical arrival time of the next request.
@@ -133,7 +177,7 @@ impl Cell {
 
     /// The earliest instant this cell allows a request at or after `now`.
     fn earliest(&self, now: Instant) -> Instant {
-        let tolerance = self.quota.emission_interval() * (self.quota.burst - 1);
+        let tolerance = self.quota.tolerance();
         let by_rate = match self.tat {
             Some(tat) => tat.checked_sub(tolerance).unwrap_or(now).max(now),
             None => now,
@@ -285,7 +329,7 @@ impl GcraLimiter {
 
 #[async_trait]
 impl RateLimiter for GcraLimiter {
-    async fn acquire(&self, class: Option<&str>) {
+    async fn acquire(&self, class: Option<&str>) -> Result<(), Error> {
         loop {
             let reserved = self.reserve(class);
             let now = self.clock.now();
@@ -294,7 +338,7 @@ impl RateLimiter for GcraLimiter {
                     if slot > now {
                         self.clock.sleep(slot - now).await;
                     }
-                    return;
+                    return Ok(());
                 }
                 // Another request of the class may take the slot first: then wait again.
                 Err(free_at) => {
@@ -310,18 +354,7 @@ impl RateLimiter for GcraLimiter {
         if !self.adapt {
             return;
         }
-        let read = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-        let Some(remaining) =
-            read("x-ratelimit-remaining").and_then(|v| v.trim().parse::<f64>().ok())
-        else {
-            return;
-        };
-        if remaining > 0.0 {
-            return;
-        }
-        let Some(wait) = read("x-ratelimit-reset")
-            .and_then(|v| parse_reset(v.trim(), ResetFormat::Auto, SystemTime::now()))
-        else {
+        let Some(wait) = pause_from_headers(headers) else {
             return;
         };
         let until = self.clock.now() + wait;
@@ -344,7 +377,9 @@ pub struct Unlimited;
 
 #[async_trait]
 impl RateLimiter for Unlimited {
-    async fn acquire(&self, _class: Option<&str>) {}
+    async fn acquire(&self, _class: Option<&str>) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -357,7 +392,7 @@ mod tests {
         let start = Instant::now();
         let mut times = Vec::new();
         for _ in 0..5 {
-            limiter.acquire(None).await;
+            limiter.acquire(None).await.unwrap();
             times.push(Instant::now() - start);
         }
         let ms: Vec<u128> = times.iter().map(|d| d.as_millis()).collect();
@@ -371,10 +406,10 @@ mod tests {
             .class("slow", Quota::per_second(2))
             .build();
         let start = Instant::now();
-        limiter.acquire(Some("slow")).await;
-        limiter.acquire(Some("slow")).await;
+        limiter.acquire(Some("slow")).await.unwrap();
+        limiter.acquire(Some("slow")).await.unwrap();
         assert_eq!((Instant::now() - start).as_millis(), 500);
-        limiter.acquire(Some("other")).await;
+        limiter.acquire(Some("other")).await.unwrap();
         assert_eq!((Instant::now() - start).as_millis(), 600);
     }
 
@@ -386,7 +421,7 @@ mod tests {
         headers.insert("x-ratelimit-reset", "3".parse().unwrap());
         limiter.observe(None, &headers);
         let start = Instant::now();
-        limiter.acquire(None).await;
+        limiter.acquire(None).await.unwrap();
         assert_eq!((Instant::now() - start).as_secs(), 3);
     }
 }

@@ -372,7 +372,11 @@ impl RequestBuilder {
             let mut attempt: u32 = 0;
             loop {
                 attempt += 1;
-                inner.limiter.acquire(self.rate_class).await;
+                if let Err(error) = inner.limiter.acquire(self.rate_class).await {
+                    // Nothing was sent: a limiter that fails closed stops the request here.
+                    let status = error.status();
+                    return (Err(error), attempt, status);
+                }
                 let outcome = self
                     .attempt(&url, mode)
                     .instrument(tracing::debug_span!(

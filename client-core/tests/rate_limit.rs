@@ -70,7 +70,7 @@ async fn run_tasks(
         let log = log.clone();
         handles.push(tokio::spawn(async move {
             loop {
-                limiter.acquire(class).await;
+                limiter.acquire(class).await.unwrap();
                 let now = Instant::now();
                 if now >= end {
                     break;
@@ -125,7 +125,7 @@ async fn a_burst_within_the_quota_never_exceeds_it_in_any_window() {
     let start = Instant::now();
     // Idle, then a burst: the first three go at once.
     for _ in 0..3 {
-        limiter.acquire(None).await;
+        limiter.acquire(None).await.unwrap();
     }
     assert_eq!(Instant::now(), start);
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -245,16 +245,16 @@ async fn remaining_zero_blocks_only_the_class_it_was_seen_on() {
     limiter.observe(Some("search"), &headers);
 
     let start = Instant::now();
-    limiter.acquire(Some("write")).await;
+    limiter.acquire(Some("write")).await.unwrap();
     assert_eq!(Instant::now(), start, "another class is not blocked");
-    limiter.acquire(Some("search")).await;
+    limiter.acquire(Some("search")).await.unwrap();
     assert_eq!(Instant::now() - start, Duration::from_secs(4));
 
     // Remaining above zero changes nothing.
     headers.insert("x-ratelimit-remaining", "3".parse().unwrap());
     limiter.observe(Some("write"), &headers);
     let before = Instant::now();
-    limiter.acquire(Some("write")).await;
+    limiter.acquire(Some("write")).await.unwrap();
     assert!(Instant::now() - before <= Duration::from_millis(10));
 }
 

@@ -28,8 +28,9 @@ struct AttemptCounter(AtomicUsize);
 
 #[async_trait::async_trait]
 impl RateLimiter for AttemptCounter {
-    async fn acquire(&self, _class: Option<&str>) {
+    async fn acquire(&self, _class: Option<&str>) -> Result<(), Error> {
         self.0.fetch_add(1, Ordering::SeqCst);
+        Ok(())
     }
 }
 

@@ -286,7 +286,7 @@ mod tests {
         );
         limiter.observe(None, &h);
         let start = tokio::time::Instant::now();
-        limiter.acquire(None).await;
+        limiter.acquire(None).await.unwrap();
         let waited = start.elapsed().as_secs();
         assert!((88..=91).contains(&waited), "waited {waited} s");
     }

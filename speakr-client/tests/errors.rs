@@ -375,8 +375,9 @@ struct Classes(Mutex<Vec<Option<String>>>);
 
 #[async_trait::async_trait]
 impl client_core::RateLimiter for Classes {
-    async fn acquire(&self, class: Option<&str>) {
+    async fn acquire(&self, class: Option<&str>) -> Result<(), client_core::Error> {
         self.0.lock().unwrap().push(class.map(str::to_owned));
+        Ok(())
     }
 }
 
@@ -477,29 +478,29 @@ async fn documented_quotas_space_requests() {
     // 60/min with a burst of 6: six at once, then 55/min (no minute ever holds over 60).
     let start = tokio::time::Instant::now();
     for _ in 0..6 {
-        limiter.acquire(Some("stats")).await;
+        limiter.acquire(Some("stats")).await.unwrap();
     }
     assert_eq!(start.elapsed(), Duration::ZERO);
-    limiter.acquire(Some("stats")).await;
+    limiter.acquire(Some("stats")).await.unwrap();
     // One emission interval, 60 s / 55, to the timer's millisecond.
     let waited = start.elapsed().as_secs_f64();
     assert!((waited - 60.0 / 55.0).abs() < 0.002, "waited {waited} s");
     // 10/min: a burst of one, so one every 6 s.
     let start = tokio::time::Instant::now();
     for _ in 0..2 {
-        limiter.acquire(Some("processing")).await;
+        limiter.acquire(Some("processing")).await.unwrap();
     }
     assert_eq!(start.elapsed(), Duration::from_secs(6));
     // 30/min with a burst of 3.
     let start = tokio::time::Instant::now();
     for _ in 0..3 {
-        limiter.acquire(Some("modify")).await;
+        limiter.acquire(Some("modify")).await.unwrap();
     }
     assert_eq!(start.elapsed(), Duration::ZERO);
     let off = RateLimits::off().limiter();
     let start = tokio::time::Instant::now();
     for _ in 0..100 {
-        off.acquire(Some("stats")).await;
+        off.acquire(Some("stats")).await.unwrap();
     }
     assert_eq!(start.elapsed(), Duration::ZERO);
 }

@@ -16,7 +16,7 @@ use hedy_client::mock::MockHedy;
 use heilo_client::mock::MockHeilo;
 use speakr_client::mock::MockSpeakr;
 use webhook_verify::axum::{VerifiedWebhook, WebhookVerifier};
-use webhook_verify::dedup::{DedupStore, InMemoryDedup, Seen};
+use webhook_verify::dedup::{Claim, DedupStore, InMemoryDedup};
 use webhook_verify::Verify;
 
 /// Parses a verified body into its typed event and names the event type.
@@ -40,19 +40,32 @@ async fn hook(
     State(state): State<Receiver>,
     VerifiedWebhook(delivery): VerifiedWebhook,
 ) -> Result<StatusCode, (StatusCode, String)> {
-    let seen = state
+    let store_error = |e: webhook_verify::Error| (StatusCode::SERVICE_UNAVAILABLE, e.to_string());
+    match state
         .dedup
-        .check_and_insert(delivery.idempotency_key())
+        .claim(delivery.idempotency_key())
         .await
-        .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    if seen == Seen::First {
-        let event_type =
-            (state.parse)(delivery.body()).map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e))?;
-        state
-            .processed
-            .lock()
-            .unwrap()
-            .push((delivery.idempotency_key().to_owned(), event_type));
+        .map_err(store_error)?
+    {
+        Claim::Acquired(claimed) => {
+            let event_type = match (state.parse)(delivery.body()) {
+                Ok(event_type) => event_type,
+                Err(e) => {
+                    state.dedup.release(&claimed).await.map_err(store_error)?;
+                    return Err((StatusCode::UNPROCESSABLE_ENTITY, e));
+                }
+            };
+            state
+                .processed
+                .lock()
+                .unwrap()
+                .push((delivery.idempotency_key().to_owned(), event_type));
+            state.dedup.complete(&claimed).await.map_err(store_error)?;
+        }
+        Claim::Done => {}
+        Claim::InProgress { .. } => {
+            return Err((StatusCode::SERVICE_UNAVAILABLE, "in progress".to_owned()))
+        }
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -22,8 +22,8 @@
 //! Every verifier takes several secrets (rotation), compares in constant time, never
 //! panics on input and never puts a secret or an expected signature in an [`Error`].
 //! Signers for every scheme ([`sign`]) serve tests, mock servers and the `webhook`
-//! command-line tool; [`dedup`] offers a dedup store; the `axum` feature adds an
-//! extractor.
+//! command-line tool; [`dedup`] offers dedup stores (claim, complete, release; in Redis with
+//! the `redis` feature); the `axum` feature adds an extractor.
 //!
 //! # Quickstart
 //!
@@ -79,7 +79,7 @@ use bytes::Bytes;
 use http::HeaderMap;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use dedup::{DedupStore, InMemoryDedup, Seen};
+pub use dedup::{Claim, Claimed, DedupStore, InMemoryDedup};
 pub use error::{Error, MAX_ECHO};
 pub use secret::Secrets;
 pub use verified::{Scheme, Verified};

@@ -21,10 +21,26 @@
 //! Each delivery goes through webhook-verify's axum extractor (body limit, then signature on
 //! the raw bytes: 401, 400 or 413 on failure), then the vendor crate's typed parser (422 if
 //! the body is not the vendor's event, without recording it), then a dedup store shared by
-//! all routes: the first delivery of an idempotency key is processed (here: printed as
-//! `speakr recording.created key=… first recording=4`), a repeat is answered 200 and printed
-//! as `… duplicate`. Heilo's `webhook.subscription.verify` handshake is answered with the
-//! challenge echo that its strict mode requires.
+//! all routes: the first delivery of an idempotency key is claimed, processed (here: printed
+//! as `speakr recording.created key=… first recording=4`) and marked done; a repeat is
+//! answered 200 and printed as `… duplicate`. Heilo's `webhook.subscription.verify` handshake
+//! is answered with the challenge echo that its strict mode requires.
+//!
+//! ## Replicas
+//! With `--redis URL` (or `WEBHOOK_REDIS_URL`) the dedup store lives in Redis, so that several
+//! replicas behind a load balancer process each delivery once between them:
+//!
+//! ```text
+//! webhook-receiver --listen 127.0.0.1:8787 --redis redis://127.0.0.1:6379/ &
+//! webhook-receiver --listen 127.0.0.1:8788 --redis redis://127.0.0.1:6379/ &
+//! ```
+//!
+//! A delivery that another replica is processing is answered 503 (`… in-progress`), so the
+//! vendor retries it; if that replica dies, its claim expires after `--lease` seconds and the
+//! retry is processed. When Redis is down or slow (`--redis-timeout-ms`), every delivery is
+//! answered 503 (`… error: …`) and the vendor retries later: nothing is processed without the
+//! store, so nothing is processed twice or lost. `--handler-ms` makes each processing take that
+//! long, to watch a replica take over.
 //!
 //! The first line on standard output is `listening on http://ADDR` (`--listen 127.0.0.1:0`
 //! picks a free port), then one line per route saying whether it is mounted. Ctrl-C stops
@@ -46,9 +62,10 @@ use clap::Parser;
 use serde::Deserialize;
 use serde_json::Value;
 use webhook_verify::axum::{VerifiedWebhook, WebhookRejection, WebhookVerifier};
+use webhook_verify::dedup::redis::RedisDedup;
 use webhook_verify::heilo::HandshakeResponse;
 use webhook_verify::{
-    dedup, healthie, hedy, heilo, speakr, DedupStore, InMemoryDedup, Seen, Verify,
+    dedup, healthie, hedy, heilo, speakr, Claim, DedupStore, InMemoryDedup, Verify,
 };
 
 /// Receive, verify and deduplicate Speakr, Hedy, Heilo and Healthie webhooks.
@@ -76,6 +93,22 @@ struct Cli {
     /// Largest accepted body, in bytes (413 beyond).
     #[arg(long, default_value_t = 256 * 1024)]
     body_limit: usize,
+    /// Keep the dedup keys in this Redis (`redis://[:password@]host:port/db`), shared by every
+    /// replica using the same prefix; in memory when absent.
+    #[arg(long, env = "WEBHOOK_REDIS_URL", hide_env_values = true)]
+    redis: Option<String>,
+    /// The prefix of the Redis keys.
+    #[arg(long, default_value = dedup::redis::DEFAULT_PREFIX)]
+    redis_prefix: String,
+    /// Timeout of each Redis call, in milliseconds.
+    #[arg(long, default_value_t = 500)]
+    redis_timeout_ms: u64,
+    /// Seconds a claim lasts: a replica that dies while processing frees its delivery then.
+    #[arg(long, default_value_t = 60)]
+    lease: u64,
+    /// Milliseconds each processing takes (a stand-in for real work).
+    #[arg(long, default_value_t = 0)]
+    handler_ms: u64,
 }
 
 /// The event type and a short description of what it is about.
@@ -88,6 +121,7 @@ struct Hook {
     verifier: WebhookVerifier,
     parse: Parse,
     dedup: Arc<dyn DedupStore>,
+    handler_time: Duration,
 }
 
 impl axum::extract::FromRef<Hook> for WebhookVerifier {
@@ -109,10 +143,24 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     // Healthie retries for up to three days: remember keys that long.
-    let dedup: Arc<dyn DedupStore> = Arc::new(InMemoryDedup::new(
-        Duration::from_secs(3 * 24 * 3600),
-        dedup::DEFAULT_CAPACITY,
-    ));
+    let ttl = Duration::from_secs(3 * 24 * 3600);
+    let lease = Duration::from_secs(cli.lease.max(1));
+    let dedup: Arc<dyn DedupStore> = match &cli.redis {
+        Some(url) => {
+            let store = RedisDedup::builder(url.as_str())
+                .prefix(cli.redis_prefix.as_str())
+                .ttl(ttl)
+                .lease(lease)
+                .timeout(Duration::from_millis(cli.redis_timeout_ms.max(1)))
+                .build()?;
+            eprintln!(
+                "webhook-receiver: dedup in Redis, keys {}:*",
+                cli.redis_prefix
+            );
+            Arc::new(store)
+        }
+        None => Arc::new(InMemoryDedup::new(ttl, dedup::DEFAULT_CAPACITY).with_lease(lease)),
+    };
     let healthie_verifier = |s| healthie::Verifier::new(s, "POST", &cli.healthie_path);
     #[rustfmt::skip]
     let hooks: [(&str, &str, Option<WebhookVerifier>, Parse); 4] = [
@@ -136,6 +184,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             verifier: verifier.body_limit(cli.body_limit),
             parse,
             dedup: dedup.clone(),
+            handler_time: Duration::from_millis(cli.handler_ms),
         };
         app = app.route(&route, post(receive).with_state(hook));
         report.push(format!("mounted POST {route}"));
@@ -202,12 +251,36 @@ async fn receive(
     };
     // One store for every route: the keys are namespaced by vendor.
     let stored_key = format!("{vendor}:{key}");
-    match hook.dedup.check_and_insert(&stored_key).await {
-        Ok(Seen::First) => println!("{vendor} {event_type} key={key} first{about}"),
-        Ok(Seen::Duplicate) => println!("{vendor} {event_type} key={key} duplicate"),
+    match hook.dedup.claim(&stored_key).await {
+        Ok(Claim::Acquired(claimed)) => {
+            // The processing: here a line, after the configured time.
+            if !hook.handler_time.is_zero() {
+                tokio::time::sleep(hook.handler_time).await;
+            }
+            println!("{vendor} {event_type} key={key} first{about}");
+            // Processed: answer 200 even if the store cannot record it now (it keeps trying
+            // while the claim holds the key).
+            if let Err(e) = hook.dedup.complete(&claimed).await {
+                eprintln!("webhook-receiver: {vendor} key={key}: {e}");
+            }
+        }
+        Ok(Claim::Done) => println!("{vendor} {event_type} key={key} duplicate"),
+        Ok(Claim::InProgress { retry_after }) => {
+            // Another replica is processing it: the vendor retries, and the delivery is
+            // processed again if that replica dies before finishing.
+            println!("{vendor} {event_type} key={key} in-progress");
+            let seconds = retry_after.map_or(1, |d| d.as_secs().max(1)).to_string();
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, seconds)],
+                "in progress elsewhere",
+            )
+                .into_response();
+        }
         Err(e) => {
+            // No store, no decision: never accept a delivery that may be a duplicate.
             println!("{vendor} {event_type} key={key} error: {e}");
-            return (e.status(), e.to_string()).into_response();
+            return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response();
         }
     }
     (StatusCode::OK, "ok").into_response()
