@@ -1,12 +1,15 @@
 //! Runs the `webhook-receiver` binary as a process on a free port and sends it deliveries over
 //! HTTP: the vendor mocks' signed deliveries, the same again (duplicates), tampered ones, a
-//! Heilo handshake and a Healthie delivery signed with webhook-verify's signer.
+//! Heilo handshake, a Healthie delivery signed with webhook-verify's signer, and Healthie's
+//! AI-Scribe events POSTed by healthie-client's mock in each signature dialect.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Stdio;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use client_core::{Client, RetryPolicy};
+use healthie_client::mock::{MockHealthie, MOCK_SIGNING_SECRET};
+use healthie_client::webhooks::{EventType as HealthieEvent, ThinEvent};
 use hedy_client::mock::MockHedy;
 use hedy_client::webhooks::{BodyForm, EventType};
 use heilo_client::mock::MockHeilo;
@@ -236,7 +239,7 @@ async fn every_vendor_first_duplicate_and_tampered() {
     assert_eq!(post(&url, headers, &tampered(&completed.body)).await.0, 401);
     check_rejected(&rx.words().await, "heilo");
 
-    // Healthie: no mock yet; webhook-verify's signer over the registered path and query.
+    // Healthie: webhook-verify's signer over the registered path and query.
     let url = rx.url("healthie");
     let body = br#"{"resource_id":4711,"resource_id_type":"Appointment","event_type":"appointment.created","changed_fields":["date"]}"#;
     let headers = || {
@@ -254,12 +257,79 @@ async fn every_vendor_first_duplicate_and_tampered() {
         let words = rx.words().await;
         check(&words, "healthie", "appointment.created", verdict);
         if verdict == "first" {
-            assert_eq!(words.get(4).map(String::as_str), Some("resource_id=4711"));
+            assert_eq!(
+                words.get(4).map(String::as_str),
+                Some("resource=Appointment/4711")
+            );
         }
     }
     assert_eq!(post(&url, headers(), &tampered(body)).await.0, 401);
     check_rejected(&rx.words().await, "healthie");
 
+    rx.child.kill().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthie_ai_scribe_events_in_every_dialect() {
+    let healthie = MockHealthie::start().await;
+    let mut rx = Receiver::start(&["--healthie-secret", MOCK_SIGNING_SECRET], &[]).await;
+    for vendor in ["speakr", "hedy", "heilo"] {
+        assert!(rx
+            .line()
+            .await
+            .starts_with(&format!("not mounted /hooks/{vendor}")));
+    }
+    assert_eq!(rx.line().await, "mounted POST /hooks/healthie");
+    let url = rx.url("healthie");
+    let events = [
+        HealthieEvent::AppointmentRecordingStarted,
+        HealthieEvent::AppointmentParticipantJoined,
+        HealthieEvent::AppointmentRecordingStopped,
+        HealthieEvent::AppointmentTranscriptAvailable,
+    ];
+    let mut keys = Vec::new();
+    for dialect in [Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421] {
+        for event_type in &events {
+            let event = ThinEvent::new(event_type.clone(), "Appointment", "1001");
+            let answer = healthie.deliver(&url, &event, dialect).await.unwrap();
+            assert_eq!(answer.status, StatusCode::OK, "{dialect:?} {event_type}");
+            let words = rx.words().await;
+            // Each dialect signs the same body: the first dialect's delivery is new, the
+            // others are its retries (Healthie's dedup key is the body's hash).
+            let verdict = if dialect == Dialect::Legacy {
+                "first"
+            } else {
+                "duplicate"
+            };
+            let key = check(&words, "healthie", event_type.as_str(), verdict);
+            if verdict == "first" {
+                assert_eq!(
+                    words.get(4).map(String::as_str),
+                    Some("resource=Appointment/1001")
+                );
+            }
+            keys.push(key);
+        }
+    }
+    assert_eq!(keys[..4], keys[4..8]);
+    assert_eq!(keys[..4], keys[8..]);
+    // Signed with another secret: refused in every dialect.
+    let event = ThinEvent::new(events[3].clone(), "Appointment", "1001");
+    for dialect in [Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421] {
+        let forged = healthie_client::mock_deliveries::Delivery::for_event(
+            "whsec_another",
+            dialect,
+            "/hooks/healthie",
+            &event,
+            now(),
+        )
+        .unwrap();
+        assert_eq!(
+            forged.post(&url).await.unwrap().status,
+            StatusCode::UNAUTHORIZED
+        );
+        check_rejected(&rx.words().await, "healthie");
+    }
     rx.child.kill().await.unwrap();
 }
 

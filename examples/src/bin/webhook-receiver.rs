@@ -59,8 +59,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use clap::Parser;
-use serde::Deserialize;
-use serde_json::Value;
 use webhook_verify::axum::{VerifiedWebhook, WebhookRejection, WebhookVerifier};
 use webhook_verify::dedup::redis::RedisDedup;
 use webhook_verify::heilo::HandshakeResponse;
@@ -304,19 +302,12 @@ fn heilo_event(body: &[u8]) -> Result<(String, String), serde_json::Error> {
     Ok((e.event_type().to_string(), about.unwrap_or_default()))
 }
 
-/// Healthie's thin payload (no healthie-client API yet): the event type and resource id.
+/// Healthie's thin payload, parsed by healthie-client: the event type and the resource.
 fn healthie_event(body: &[u8]) -> Result<(String, String), serde_json::Error> {
-    #[derive(Deserialize)]
-    struct Thin {
-        event_type: Option<String>,
-        resource_id: Option<Value>,
-    }
-    let thin: Thin = serde_json::from_slice(body)?;
-    let id = match thin.resource_id {
-        Some(Value::String(s)) => s,
-        Some(other) => other.to_string(),
-        None => "-".to_owned(),
+    let e = healthie_client::webhooks::ThinEvent::parse(body).map_err(serde::de::Error::custom)?;
+    let about = match e.resource_id_type.as_deref() {
+        Some(kind) => format!(" resource={kind}/{}", e.resource_id),
+        None => format!(" resource={}", e.resource_id),
     };
-    let event_type = thin.event_type.unwrap_or_else(|| "-".to_owned());
-    Ok((event_type, format!(" resource_id={id}")))
+    Ok((e.event_type.to_string(), about))
 }
