@@ -1,4 +1,4 @@
-//! [`SpeakrClient`] and its builder: the instance's base URL, the API token in any of the three
+//! [`SpeakrClient`] and its builder: the instance's base URL, the API token in any of the four
 //! forms Speakr accepts, retries and the documented per-route-class rate limits.
 
 use std::sync::Arc;
@@ -35,7 +35,7 @@ pub(crate) mod class {
     pub const BATCH: &str = "batch";
 }
 
-/// How the API token travels. Speakr accepts all three; the bearer header is the default.
+/// How the API token travels. Speakr accepts all four; the bearer header is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TokenPlacement {
     /// `Authorization: Bearer <token>` (the `Bearer ` prefix is case-sensitive on the server).
@@ -43,6 +43,8 @@ pub enum TokenPlacement {
     Bearer,
     /// `X-API-Token: <token>`.
     Header,
+    /// `API-Token: <token>` (the same token under the header name without `X-`).
+    ApiTokenHeader,
     /// `?token=<token>` in the query string (visible in server logs: prefer a header).
     Query,
 }
@@ -287,6 +289,7 @@ impl SpeakrClientBuilder {
             None => Auth::None,
             Some((token, TokenPlacement::Bearer)) => Auth::bearer(token),
             Some((token, TokenPlacement::Header)) => Auth::header("X-API-Token", token)?,
+            Some((token, TokenPlacement::ApiTokenHeader)) => Auth::header("API-Token", token)?,
             Some((token, TokenPlacement::Query)) => Auth::query("token", token),
         };
         let builder = Client::builder(api)

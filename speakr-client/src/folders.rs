@@ -261,11 +261,15 @@ impl Folders<'_> {
         request.send_json().await
     }
 
-    /// `PATCH /folders/{id}`: change the fields given.
+    /// `PUT /folders/{id}`: change the fields given (the others stay as they are).
+    ///
+    /// The server treats `PUT` and `PATCH` on this route alike (a partial update); the client
+    /// sends `PUT` because setting fields to given values can be repeated safely, so an update
+    /// whose answer was lost (a timeout, a 5xx) is retried like a `GET`. A `PATCH` would not be.
     pub async fn update(&self, id: u64, changes: FolderFields) -> Result<Folder, Error> {
         self.client
             .core
-            .patch("/folders/{id}")
+            .put("/folders/{id}")
             .param(id)
             .json(&changes)
             .rate_class(class::MODIFY)

@@ -25,7 +25,7 @@ fn html(status: u16, name: &str) -> ResponseTemplate {
 }
 
 #[tokio::test]
-async fn the_three_token_placements() {
+async fn the_four_token_placements() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/api/v1/stats"))
@@ -43,6 +43,13 @@ async fn the_three_token_placements() {
         .await;
     Mock::given(method("GET"))
         .and(path("/api/v1/stats"))
+        .and(header("api-token", "test-token"))
+        .respond_with(reply(200, "stats.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/stats"))
         .and(query_param("token", "test-token"))
         .respond_with(reply(200, "stats.json"))
         .expect(1)
@@ -51,6 +58,7 @@ async fn the_three_token_placements() {
     for placement in [
         TokenPlacement::Bearer,
         TokenPlacement::Header,
+        TokenPlacement::ApiTokenHeader,
         TokenPlacement::Query,
     ] {
         let speakr = client_with(&server, placement, RetryPolicy::never());
@@ -61,6 +69,7 @@ async fn the_three_token_placements() {
         let creds = [
             req.headers.contains_key("authorization"),
             req.headers.contains_key("x-api-token"),
+            req.headers.contains_key("api-token"),
             req.url.query_pairs().any(|(k, _)| k == "token"),
         ];
         assert_eq!(creds.iter().filter(|c| **c).count(), 1, "{:?}", req.url);

@@ -73,6 +73,7 @@ async fn token_forms_and_the_login_redirect() {
     for placement in [
         TokenPlacement::Bearer,
         TokenPlacement::Header,
+        TokenPlacement::ApiTokenHeader,
         TokenPlacement::Query,
     ] {
         let speakr = SpeakrClient::builder(mock.uri())

@@ -492,7 +492,7 @@ async fn folders_list_get_create_update_delete() {
         .expect(1)
         .mount(&server)
         .await;
-    call("PATCH", "/folders/1")
+    call("PUT", "/folders/1")
         .and(body_json(
             json!({"name": "Work (renamed)", "retention_days": -1, "custom_prompt": null}),
         ))
@@ -533,6 +533,37 @@ async fn folders_list_get_create_update_delete() {
     assert_eq!(updated.recording_count, Some(1));
     let ack = f.delete(1).await.unwrap();
     assert_eq!((ack.success, ack.message), (Some(true), None));
+}
+
+#[tokio::test]
+async fn a_folder_update_is_a_put_and_is_retried_after_a_5xx() {
+    let server = MockServer::start().await;
+    call("PUT", "/folders/1")
+        .and(body_json(json!({"name": "Work (renamed)"})))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    call("PUT", "/folders/1")
+        .and(body_json(json!({"name": "Work (renamed)"})))
+        .respond_with(reply(200, "folder_update.json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let speakr = common::client_with(
+        &server,
+        speakr_client::TokenPlacement::Bearer,
+        speakr_client::RetryPolicy {
+            max_attempts: 3,
+            base_delay: std::time::Duration::from_millis(1),
+            ..speakr_client::RetryPolicy::default()
+        },
+    );
+    let changes = FolderFields::new().name("Work (renamed)");
+    let updated = speakr.folders().update(1, changes).await.unwrap();
+    assert_eq!(updated.name, "Work (renamed)");
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
 
 #[tokio::test]
