@@ -71,6 +71,12 @@ impl Client {
         &self.inner.budget
     }
 
+    /// The rate limiter this client (and its clones) waits on, to share it with another client
+    /// or to see what a vendor preset configured.
+    pub fn rate_limiter(&self) -> &Arc<dyn RateLimiter> {
+        &self.inner.limiter
+    }
+
     /// A request for `route`, a path template relative to the base URL such as
     /// `"/recordings/{id}/tags/{tag_id}"`. Fill each `{…}` segment, in order, with
     /// [`RequestBuilder::param`]; values are percent-encoded. The template, never the filled

@@ -528,3 +528,36 @@ async fn sunset_warnings_are_logged() {
     assert!(logged.contains("2027-07-01"), "{logged}");
     assert!(logged.contains("will be sunset"), "{logged}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_client_side_limit_is_five_a_second_by_default_and_configurable() {
+    use client_core::Quota;
+    use healthie_client::HealthieClient;
+    // Six requests under the default: spread evenly, one every 200 ms.
+    let default = HealthieClient::new(KEY).unwrap();
+    let limiter = default.core().rate_limiter().clone();
+    let start = tokio::time::Instant::now();
+    for _ in 0..6 {
+        limiter.acquire(None).await.unwrap();
+    }
+    assert_eq!(start.elapsed(), Duration::from_secs(1));
+    // Configured: 20 a second, one every 50 ms.
+    let faster = HealthieClient::builder(KEY)
+        .rate_limit(Quota::per_second(20))
+        .build()
+        .unwrap();
+    let limiter = faster.core().rate_limiter().clone();
+    let start = tokio::time::Instant::now();
+    for _ in 0..3 {
+        limiter.acquire(None).await.unwrap();
+    }
+    assert_eq!(start.elapsed(), Duration::from_millis(100));
+    // Off: no wait at all.
+    let off = HealthieClient::builder(KEY).no_rate_limit().build().unwrap();
+    let limiter = off.core().rate_limiter().clone();
+    let start = tokio::time::Instant::now();
+    for _ in 0..100 {
+        limiter.acquire(None).await.unwrap();
+    }
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}
