@@ -16,7 +16,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use hmac::Mac;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::clock::{skew, Clock, SharedClock};
@@ -320,7 +319,7 @@ pub fn signature(secret: impl AsRef<[u8]>, timestamp: u64, body: &[u8]) -> Strin
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    hex::encode(mac.finalize().into_bytes())
+    hex::encode(mac.finalize())
 }
 
 /// The `heilo-signature: t=<timestamp>,v1=<hex>` header for `body`.

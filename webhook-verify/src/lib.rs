@@ -67,6 +67,7 @@ pub mod healthie;
 pub mod hedy;
 pub mod heilo;
 pub mod hmac_hex;
+mod mac;
 mod secret;
 pub mod sign;
 pub mod speakr;

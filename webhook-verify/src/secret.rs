@@ -2,10 +2,8 @@
 
 use std::fmt;
 
-use hmac::Hmac;
-use sha2::Sha256;
-
-pub(crate) type HmacSha256 = Hmac<Sha256>;
+pub(crate) use crate::mac::HmacSha256;
+use crate::mac::HmacKey;
 
 /// One or more HMAC keys. A delivery verifies if **any** of them matches, which is how a
 /// receiver survives a secret rotation (keep the old and the new secret for a while).
@@ -15,11 +13,16 @@ pub(crate) type HmacSha256 = Hmac<Sha256>;
 /// [`Secrets::push`]/[`Secrets::new`] with raw bytes when a vendor hands out a
 /// base64 key that must be decoded first (RFC 9421 test keys do).
 ///
-/// `Debug` never prints key material. Each key is pre-processed into an HMAC state once,
-/// so verifying does not redo the key schedule.
+/// `Debug` never prints key material. Each key is pre-processed into its two keyed HMAC
+/// states once, so verifying does not redo the key schedule. Those states are as good as
+/// the key for signing, so they are **zeroized when the `Secrets` (and so the verifier
+/// holding it) is dropped**, with the `zeroize` crate's volatile writes; the secret bytes
+/// themselves are never stored. Each key lives in its own allocation, so growing the list
+/// never leaves a stale copy behind.
 #[derive(Clone, Default)]
 pub struct Secrets {
-    keys: Vec<HmacSha256>,
+    #[allow(clippy::vec_box)] // boxed so that a reallocation moves no key material
+    keys: Vec<Box<HmacKey>>,
 }
 
 impl Secrets {
@@ -44,7 +47,7 @@ impl Secrets {
 
     /// Append a secret (it gets the next index).
     pub fn push(&mut self, secret: impl AsRef<[u8]>) {
-        self.keys.push(keyed(secret.as_ref()));
+        self.keys.push(Box::new(HmacKey::new(secret.as_ref())));
     }
 
     /// Number of secrets.
@@ -59,31 +62,15 @@ impl Secrets {
     }
 
     /// Keyed HMAC states, in order.
-    pub(crate) fn macs(&self) -> impl Iterator<Item = (usize, &HmacSha256)> {
-        self.keys.iter().enumerate()
+    pub(crate) fn macs(&self) -> impl Iterator<Item = (usize, &HmacKey)> {
+        self.keys.iter().map(|k| &**k).enumerate()
     }
 }
 
-/// An HMAC-SHA256 state keyed with `key`.
-///
-/// Done by hand per RFC 2104 (keys longer than the 64-byte block are hashed first, shorter
-/// ones are zero-padded) so that keying is infallible; `Mac::new_from_slice` does the same
-/// but returns a `Result`.
+/// An HMAC-SHA256 computation keyed with `key` (RFC 2104: keys longer than the 64-byte
+/// block are hashed first, shorter ones are zero-padded), for the signers.
 pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
-    use hmac::digest::{generic_array::GenericArray, KeyInit};
-    use sha2::Digest;
-    let mut block = [0u8; 64];
-    if key.len() > block.len() {
-        let digest = Sha256::digest(key);
-        for (dst, src) in block.iter_mut().zip(digest.iter()) {
-            *dst = *src;
-        }
-    } else {
-        for (dst, src) in block.iter_mut().zip(key.iter()) {
-            *dst = *src;
-        }
-    }
-    <HmacSha256 as KeyInit>::new(GenericArray::from_slice(&block))
+    HmacSha256::new_from_key(key)
 }
 
 impl fmt::Debug for Secrets {
@@ -125,5 +112,41 @@ impl<S: AsRef<[u8]>> From<Vec<S>> for Secrets {
 impl<S: AsRef<[u8]>> From<&[S]> for Secrets {
     fn from(s: &[S]) -> Self {
         Secrets::new(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::mac::tests::take_drops;
+
+    /// Dropping a verifier drops its `Secrets`, and every keyed state is left all zeros
+    /// (the `Drop` of each key zeroizes it, then records what it left behind).
+    #[test]
+    fn a_dropped_verifier_leaves_its_keys_zeroized() {
+        let healthie = crate::healthie::Verifier::new(["current", "previous"], "POST", "/h");
+        let heilo = crate::heilo::Verifier::new(["current"]);
+        let speakr = crate::speakr::Verifier::new(["current", "previous", "older"]);
+        take_drops();
+        drop(healthie);
+        assert_eq!(take_drops(), vec![true, true]);
+        drop(heilo);
+        assert_eq!(take_drops(), vec![true]);
+        drop(speakr);
+        assert_eq!(take_drops(), vec![true, true, true]);
+    }
+
+    #[test]
+    fn growing_the_list_moves_no_key_material() {
+        let mut secrets = super::Secrets::default();
+        take_drops();
+        for i in 0..40u8 {
+            secrets.push([i]);
+        }
+        // Reallocations moved only the boxes' pointers: no key was dropped or copied.
+        assert!(take_drops().is_empty());
+        drop(secrets);
+        let drops = take_drops();
+        assert_eq!(drops.len(), 40);
+        assert!(drops.iter().all(|zeroed| *zeroed));
     }
 }

@@ -3,7 +3,6 @@
 
 use std::cell::OnceCell;
 
-use hmac::Mac;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::CONTENT_DIGEST;
@@ -38,51 +37,12 @@ impl Sink for String {
     }
 }
 
-/// A keyed HMAC state behind a small buffer: the many short pieces of a base cost a copy
-/// each, and the HMAC sees a few large updates.
-pub(super) struct MacSink<'m> {
-    pub(super) mac: &'m mut HmacSha256,
-    pub(super) buf: [u8; 192],
-    pub(super) len: usize,
-}
-
-impl<'m> MacSink<'m> {
-    pub(super) fn new(mac: &'m mut HmacSha256) -> Self {
-        MacSink {
-            mac,
-            buf: [0; 192],
-            len: 0,
-        }
-    }
-
-    pub(super) fn put_bytes(&mut self, bytes: &[u8]) {
-        if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
-            dst.copy_from_slice(bytes);
-            self.len += bytes.len();
-            return;
-        }
-        self.flush();
-        match self.buf.get_mut(..bytes.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(bytes);
-                self.len = bytes.len();
-            }
-            None => self.mac.update(bytes),
-        }
-    }
-
-    /// Feed what is buffered to the HMAC.
-    pub(super) fn flush(&mut self) {
-        if let Some(pending) = self.buf.get(..self.len) {
-            self.mac.update(pending);
-        }
-        self.len = 0;
-    }
-}
-
-impl Sink for MacSink<'_> {
+/// The HMAC computation itself is a sink: the pieces of a base go straight into its block
+/// buffer, so no base is built when verifying.
+impl Sink for HmacSha256 {
+    #[inline]
     fn put(&mut self, text: &str) {
-        self.put_bytes(text.as_bytes());
+        self.update(text.as_bytes());
     }
 
     fn put_lower(&mut self, text: &str) {
@@ -92,7 +52,7 @@ impl Sink for MacSink<'_> {
             for (o, c) in out.iter_mut().zip(chunk) {
                 *o = c.to_ascii_lowercase();
             }
-            self.put_bytes(out);
+            self.update(out);
         }
     }
 }

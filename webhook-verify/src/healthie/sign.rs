@@ -2,7 +2,6 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
-use hmac::Mac;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
 
@@ -93,7 +92,7 @@ pub fn sign(
     }
     let mut mac = keyed(secret.as_ref());
     mac.update(base.as_bytes());
-    let tag = mac.finalize().into_bytes();
+    let tag = mac.finalize();
     let signature = match dialect {
         Dialect::Legacy => format!("{DEFAULT_LABEL}={}", hex::encode(tag)),
         Dialect::Guide => format!("{DEFAULT_LABEL}=:{}:", hex::encode(tag)),

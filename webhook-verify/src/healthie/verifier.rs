@@ -5,11 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use hmac::Mac;
 use http::header::HeaderMap;
 use sha2::{Digest, Sha256};
 
-use super::base::{single_value, value_text, with_params, MacSink, Request, Sink, Variant};
+use super::base::{single_value, value_text, with_params, Request, Sink, Variant};
 use super::digest::{ct_eq, parse_content_digest, plain_content_digest};
 use super::rfc9421::{InputsCache, SignatureInputs};
 use super::signature::{parse_signature_refs, plain_signature, MemberRef, SmallList};
@@ -19,7 +18,7 @@ use super::{
     DEFAULT_CREATED_PAST, DEFAULT_LABEL, DEFAULT_REQUIRED_COMPONENTS, SIGNATURE, SIGNATURE_INPUT,
 };
 use crate::clock::{Clock, SharedClock};
-use crate::secret::Secrets;
+use crate::secret::{HmacSha256, Secrets};
 use crate::verified::{EventSource, KeySource, Scheme, Verified};
 use crate::{Error, Verify};
 
@@ -362,7 +361,7 @@ impl Verifier {
                     })?;
                 self.check_policy(captured)?;
                 let covered = captured.covered.as_slice();
-                let emit = |mac: &mut MacSink<'_>, params: &str| {
+                let emit = |mac: &mut HmacSha256, params: &str| {
                     self.emit_rfc9421_lines(req, covered, mac)?;
                     mac.put("\"@signature-params\": ");
                     mac.put(params);
@@ -390,14 +389,12 @@ impl Verifier {
     pub(super) fn matches(
         &self,
         signature: &[u8; 32],
-        mut emit: impl FnMut(&mut MacSink<'_>) -> Result<(), Error>,
+        mut emit: impl FnMut(&mut HmacSha256) -> Result<(), Error>,
     ) -> Result<Option<usize>, Error> {
-        for (index, keyed_mac) in self.secrets.macs() {
-            let mut mac = keyed_mac.clone();
-            let mut sink = MacSink::new(&mut mac);
-            emit(&mut sink)?;
-            sink.flush();
-            if mac.verify_slice(signature).is_ok() {
+        for (index, key) in self.secrets.macs() {
+            let mut mac = key.start();
+            emit(&mut mac)?;
+            if mac.verify(signature) {
                 return Ok(Some(index));
             }
         }
