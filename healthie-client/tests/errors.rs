@@ -553,7 +553,10 @@ async fn the_client_side_limit_is_five_a_second_by_default_and_configurable() {
     }
     assert_eq!(start.elapsed(), Duration::from_millis(100));
     // Off: no wait at all.
-    let off = HealthieClient::builder(KEY).no_rate_limit().build().unwrap();
+    let off = HealthieClient::builder(KEY)
+        .no_rate_limit()
+        .build()
+        .unwrap();
     let limiter = off.core().rate_limiter().clone();
     let start = tokio::time::Instant::now();
     for _ in 0..100 {

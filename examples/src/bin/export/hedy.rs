@@ -9,7 +9,7 @@ use hedy_client::sessions::Session;
 use hedy_client::HedyClient;
 use serde_json::Value;
 
-use crate::vendor::{FetchError, Fetched, Listed, Vendor, Window};
+use crate::vendor::{record_as_received, FetchError, Fetched, Listed, Vendor, Window};
 
 /// Hedy, through a [`HedyClient`].
 pub struct Hedy {
@@ -70,19 +70,12 @@ impl Vendor for Hedy {
 
     /// `GET /sessions/{sessionId}`, as received.
     fn record<'a>(&'a self, item: &'a Listed) -> BoxFuture<'a, Fetched<Vec<u8>>> {
-        Box::pin(async move {
-            let body = self
-                .client
-                .core()
-                .get("/sessions/{sessionId}")
-                .param(&item.id)
-                .send_bytes()
-                .await?;
-            let record: Value = serde_json::from_slice(&body)
-                .map_err(|e| FetchError::Shape(format!("the record is not JSON: {e}")))?;
-            session(&record)?;
-            Ok(body.to_vec())
-        })
+        Box::pin(record_as_received(
+            self.client.core(),
+            "/sessions/{sessionId}",
+            &item.id,
+            session,
+        ))
     }
 
     /// The record's `transcript` (or, without one, its `cleaned_transcript`).

@@ -9,7 +9,7 @@ use heilo_client::calls::Call;
 use heilo_client::HeiloClient;
 use serde_json::Value;
 
-use crate::vendor::{FetchError, Fetched, Listed, Vendor, Window};
+use crate::vendor::{record_as_received, FetchError, Fetched, Listed, Vendor, Window};
 
 /// Heilo, through a [`HeiloClient`].
 pub struct Heilo {
@@ -62,19 +62,12 @@ impl Vendor for Heilo {
 
     /// `GET /calls/{id}`, as received.
     fn record<'a>(&'a self, item: &'a Listed) -> BoxFuture<'a, Fetched<Vec<u8>>> {
-        Box::pin(async move {
-            let body = self
-                .client
-                .core()
-                .get("/calls/{id}")
-                .param(&item.id)
-                .send_bytes()
-                .await?;
-            let record: Value = serde_json::from_slice(&body)
-                .map_err(|e| FetchError::Shape(format!("the record is not JSON: {e}")))?;
-            call(&record)?;
-            Ok(body.to_vec())
-        })
+        Box::pin(record_as_received(
+            self.client.core(),
+            "/calls/{id}",
+            &item.id,
+            call,
+        ))
     }
 
     /// The call's analysis (`transcript_processed`), one `field: value` line per field.

@@ -73,6 +73,21 @@ impl From<Error> for FetchError {
 /// The result of fetching one part.
 pub type Fetched<T> = Result<T, FetchError>;
 
+/// `GET route` for `id` (the route's one `{…}` segment), kept byte for byte as received once
+/// `reads_as` accepts it as the vendor's record: what a REST vendor's record file holds.
+pub async fn record_as_received<T>(
+    client: &client_core::Client,
+    route: &'static str,
+    id: &str,
+    reads_as: fn(&Value) -> Fetched<T>,
+) -> Fetched<Vec<u8>> {
+    let body = client.get(route).param(id).send_bytes().await?;
+    let record: Value = serde_json::from_slice(&body)
+        .map_err(|e| FetchError::Shape(format!("the record is not JSON: {e}")))?;
+    reads_as(&record)?;
+    Ok(body.to_vec())
+}
+
 /// A platform `export` can read.
 pub trait Vendor: Send + Sync {
     /// The name on the command line (`hedy`, `speakr`, …).
