@@ -155,13 +155,17 @@ fn deliveries(n: usize) -> Vec<Delivery> {
         .collect()
 }
 
-/// POST once; the status.
-async fn post(url: &str, delivery: &Delivery) -> u16 {
-    let client = Client::builder(url)
+/// A client that POSTs to `url` once per call (no retries of its own).
+fn sender(url: &str) -> Client {
+    Client::builder(url)
         .retry_policy(RetryPolicy::never())
         .timeout(Duration::from_secs(30))
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+/// POST once; the status.
+async fn post(client: &Client, delivery: &Delivery) -> u16 {
     let mut request = client
         .post("/")
         .body_bytes(delivery.body.clone(), "application/json");
@@ -187,9 +191,9 @@ struct Answers {
 }
 
 /// Like a vendor: POST until answered 200, retrying 503 after a short wait.
-async fn deliver(url: &str, delivery: &Delivery, answers: &Answers) {
+async fn deliver(client: &Client, delivery: &Delivery, answers: &Answers) {
     loop {
-        let status = post(url, delivery).await;
+        let status = post(client, delivery).await;
         *answers.statuses.lock().unwrap().entry(status).or_default() += 1;
         match status {
             200 => {
@@ -226,19 +230,20 @@ fn spawn_senders(
     answers: Arc<Answers>,
 ) -> Vec<JoinHandle<()>> {
     let queue = Arc::new(Mutex::new(sends.into_iter()));
+    let clients = [sender(&urls[0]), sender(&urls[1])];
     (0..workers)
         .map(|_| {
-            let (queue, deliveries, answers, urls) = (
+            let (queue, deliveries, answers, clients) = (
                 queue.clone(),
                 deliveries.clone(),
                 answers.clone(),
-                urls.clone(),
+                clients.clone(),
             );
             tokio::spawn(async move {
                 loop {
                     let next = queue.lock().unwrap().next();
                     let Some((i, replica)) = next else { return };
-                    deliver(&urls[replica], &deliveries[i], &answers).await;
+                    deliver(&clients[replica], &deliveries[i], &answers).await;
                 }
             })
         })
@@ -311,8 +316,8 @@ async fn a_replica_killed_mid_handler_leaves_its_claim_to_expire() {
     let b = Replica::start(&redis, &prefix, &["--lease", "4"]).await;
     let delivery = deliveries(1).remove(0);
     let in_flight = {
-        let (url, d) = (a.url.clone(), delivery.clone());
-        tokio::spawn(async move { post(&url, &d).await })
+        let (client, d) = (sender(&a.url), delivery.clone());
+        tokio::spawn(async move { post(&client, &d).await })
     };
     // Wait until A holds the claim (its value is a token, not `done`).
     let key = format!("{prefix}:speakr:{}", delivery.id);
@@ -335,10 +340,11 @@ async fn a_replica_killed_mid_handler_leaves_its_claim_to_expire() {
     assert_eq!(in_flight.await.unwrap(), 0, "the killed replica answered");
 
     // The vendor retries on B: refused while A's claim lasts, then processed.
-    assert_eq!(post(&b.url, &delivery).await, 503);
+    let to_b = sender(&b.url);
+    assert_eq!(post(&to_b, &delivery).await, 503);
     let answers = Answers::default();
-    deliver(&b.url, &delivery, &answers).await;
-    assert_eq!(post(&b.url, &delivery).await, 200);
+    deliver(&to_b, &delivery, &answers).await;
+    assert_eq!(post(&to_b, &delivery).await, 200);
     let b_lines = b.kill().await;
     assert!(processed(&[&a_lines]).is_empty(), "{a_lines:?}");
     assert_each_processed_once(&processed(&[&b_lines]), &[delivery]);
