@@ -19,6 +19,9 @@
 //! After criterion, a paired measurement alternates batches of the baseline and of each
 //! scheme and prints the median per-round ratio (robust when other work shares the CPU).
 //! `WEBHOOK_VERIFY_PAIRED_ONLY=1 cargo bench -p webhook-verify` runs only that part.
+//! The paired part ends with Healthie Auto measured directly against its floor (the
+//! `healthie-auto-*/floor` rows); `WEBHOOK_VERIFY_FLOOR_ONLY=1` (with `PAIRED_ONLY`) runs
+//! only those rows.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::hint::black_box;
@@ -308,16 +311,19 @@ fn paired_ratios() {
                 );
             };
         }
-        three!("hedy", hedy_v, hedy_h, false);
-        three!("speakr", speakr_v, speakr_h, false);
-        three!("generic", generic_v, generic_h, false);
-        three!("heilo", heilo_v, heilo_h, false);
-        three!("healthie-auto-legacy", healthie_v, hl, true);
-        three!("healthie-auto-guide", healthie_v, hg, true);
-        three!("healthie-auto-rfc9421", healthie_v, hr, true);
+        let floor_only = std::env::var_os("WEBHOOK_VERIFY_FLOOR_ONLY").is_some();
+        if !floor_only {
+            three!("hedy", hedy_v, hedy_h, false);
+            three!("speakr", speakr_v, speakr_h, false);
+            three!("generic", generic_v, generic_h, false);
+            three!("heilo", heilo_v, heilo_h, false);
+            three!("healthie-auto-legacy", healthie_v, hl, true);
+            three!("healthie-auto-guide", healthie_v, hg, true);
+            three!("healthie-auto-rfc9421", healthie_v, hr, true);
 
-        // The floor for Healthie: SHA-256 of the body plus an HMAC (pre-keyed) of the exact
-        // signature base that matched, and nothing else. No verifier can be faster.
+            // The floor for Healthie: SHA-256 of the body plus an HMAC (pre-keyed) of the exact
+            // signature base that matched, and nothing else. No verifier can be faster.
+        }
         for (name, headers, dialect) in [
             ("floor-healthie-legacy", &hl, Dialect::Legacy),
             ("floor-healthie-guide", &hg, Dialect::Guide),
@@ -329,15 +335,23 @@ fn paired_ratios() {
                 .find(|b| b.dialect == dialect)
                 .unwrap()
                 .base;
-            report(
-                name,
-                &mut || {
-                    black_box(Sha256::digest(black_box(&body)));
-                    let mut m = black_box(&prekeyed).clone();
-                    m.update(black_box(base.as_bytes()));
-                    black_box(m.finalize());
-                },
-                true,
+            let mut floor = || {
+                black_box(Sha256::digest(black_box(&body)));
+                let mut m = black_box(&prekeyed).clone();
+                m.update(black_box(base.as_bytes()));
+                black_box(m.finalize());
+            };
+            if !floor_only {
+                report(name, &mut floor, true);
+            }
+            // Healthie Auto against its own floor, paired directly.
+            let auto_name = name.replace("floor-healthie-", "healthie-auto-");
+            let (m, lo, hi) = median_ratio(rounds, iters, &mut floor, &mut || {
+                black_box(healthie_v.verify(headers, &body).unwrap());
+            });
+            println!(
+                "{label:>6} {:<28} vs its floor {m:.3} [{lo:.3}, {hi:.3}]",
+                format!("{auto_name}/floor")
             );
         }
     }

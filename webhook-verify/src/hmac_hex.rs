@@ -791,7 +791,10 @@ mod tests {
             let mut b = <hmac::Hmac<sha2::Sha256> as hmac::Mac>::new_from_slice(&key).unwrap();
             a.update(b"abc");
             hmac::Mac::update(&mut b, b"abc");
-            assert_eq!(a.finalize(), <[u8; 32]>::from(hmac::Mac::finalize(b).into_bytes()));
+            assert_eq!(
+                a.finalize(),
+                <[u8; 32]>::from(hmac::Mac::finalize(b).into_bytes())
+            );
         }
     }
 }

@@ -180,7 +180,8 @@ impl Drop for HmacSha256 {
     }
 }
 
-/// Constant-time equality of two 32-byte values (`subtle`, four 64-bit words).
+/// Constant-time equality of two 32-byte values (four 64-bit words XORed and ORed, the
+/// result tested with `subtle`).
 #[inline]
 pub(crate) fn ct_eq_32(a: &[u8; 32], b: &[u8; 32]) -> bool {
     let word = |x: &[u8; 32], i: usize| {
@@ -190,11 +191,9 @@ pub(crate) fn ct_eq_32(a: &[u8; 32], b: &[u8; 32]) -> bool {
         }
         u64::from_ne_bytes(w)
     };
-    let eq = word(a, 0).ct_eq(&word(b, 0))
-        & word(a, 1).ct_eq(&word(b, 1))
-        & word(a, 2).ct_eq(&word(b, 2))
-        & word(a, 3).ct_eq(&word(b, 3));
-    bool::from(eq)
+    // XOR and OR have no data-dependent branches; `subtle` keeps the final test opaque.
+    let diff = (0..4).fold(0u64, |acc, i| acc | (word(a, i) ^ word(b, i)));
+    bool::from(diff.ct_eq(&0))
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-pub(crate) use crate::mac::HmacSha256;
 use crate::mac::HmacKey;
+pub(crate) use crate::mac::HmacSha256;
 
 /// One or more HMAC keys. A delivery verifies if **any** of them matches, which is how a
 /// receiver survives a secret rotation (keep the old and the new secret for a while).

@@ -5,16 +5,32 @@ use http::header::HeaderMap;
 
 use super::base::{single_header_why, Request, Sink};
 use super::signature::SmallList;
-use super::signature_input::{Bare, Captured, Comp, MemberSpan, SfParser, SfResult};
-use super::{Verifier, MAX_HEADER_LEN, SIGNATURE_INPUT};
+use super::signature_input::{
+    Bare, Captured, Comp, MemberSpan, PolicyParams, SfParser, SfResult, SfStr,
+};
+use super::{Verifier, DEFAULT_LABEL, MAX_HEADER_LEN, SIGNATURE_INPUT};
 use crate::clock::skew;
 use crate::error::echo;
 use crate::Error;
 
 impl Verifier {
     pub(super) fn check_policy(&self, captured: &Captured<'_>) -> Result<(), Error> {
-        let covered = captured.covered.as_slice();
-        match captured.alg {
+        self.check_params(
+            captured.known,
+            captured.covered.as_slice(),
+            &captured.params,
+        )
+    }
+
+    /// The policy checks on one signature's components and parameters; `known` says the
+    /// components are [`KNOWN_COMPONENTS`].
+    pub(super) fn check_params(
+        &self,
+        known: bool,
+        covered: &[Comp<'_>],
+        params: &PolicyParams<'_>,
+    ) -> Result<(), Error> {
+        match params.alg {
             None => {}
             Some(Bare::String(s)) if s.raw == "hmac-sha256" => {}
             Some(Bare::String(s)) => {
@@ -31,7 +47,8 @@ impl Verifier {
                 })
             }
         }
-        for required in &self.required {
+        let known_ok = known && self.known_covers_required;
+        for required in self.required.iter().filter(|_| !known_ok) {
             let is_required = |c: &Comp<'_>| {
                 if c.name.escaped {
                     c.name.unescape() == required.as_str()
@@ -46,7 +63,7 @@ impl Verifier {
             }
         }
         let now = self.clock.now();
-        match captured.created {
+        match params.created {
             Some(Bare::Integer(created)) => {
                 let created = u64::try_from(created).map_err(|_| {
                     Error::malformed(SIGNATURE_INPUT.as_str(), "created is negative")
@@ -73,7 +90,7 @@ impl Verifier {
             }
             None => {}
         }
-        match captured.expires {
+        match params.expires {
             Some(Bare::Integer(expires)) => {
                 let expires = u64::try_from(expires).unwrap_or(0);
                 if now > expires {
@@ -90,6 +107,23 @@ impl Verifier {
             }
             None => {}
         }
+        Ok(())
+    }
+
+    /// The base lines for [`KNOWN_COMPONENTS`]: the precomputed request-line part, then
+    /// the three fields; what [`Verifier::emit_rfc9421_lines`] emits for that list.
+    pub(super) fn emit_known_lines(
+        &self,
+        req: &Request<'_>,
+        sink: &mut impl Sink,
+    ) -> Result<(), Error> {
+        sink.put(&self.prefixes.rfc);
+        req.put_field(sink, "content-digest", false)?;
+        sink.put("\n\"content-type\": ");
+        req.put_field(sink, "content-type", false)?;
+        sink.put("\n\"content-length\": ");
+        req.put_field(sink, "content-length", false)?;
+        sink.put("\n");
         Ok(())
     }
 
@@ -204,6 +238,61 @@ impl<'a> SignatureInputs<'a> {
     }
 }
 
+/// The component list Healthie's RFC 9421 sample and our signer use, as written.
+pub(super) const KNOWN_LIST: &str =
+    r#"("@method" "@path" "@query" "content-digest" "content-type" "content-length")"#;
+
+/// The components of [`KNOWN_LIST`].
+pub(super) const KNOWN_COMPONENTS: [&str; 6] = [
+    "@method",
+    "@path",
+    "@query",
+    "content-digest",
+    "content-type",
+    "content-length",
+];
+
+/// `sig1=` + [`KNOWN_LIST`] + parameters, and nothing else: the usual header, read without
+/// the general dictionary scan. For such a text it yields exactly what
+/// [`SignatureInputs::scan`] with a capture of `sig1` yields (one member, the same spans
+/// and parameters); anything else is `None` and goes to the general scan.
+fn scan_known<'a>(text: &'a str, captured: &mut Captured<'a>) -> Option<SignatureInputs<'a>> {
+    let raw = text.strip_prefix("sig1=")?;
+    let params = raw.strip_prefix(KNOWN_LIST)?;
+    if !params.starts_with(';') {
+        return None;
+    }
+    captured.clear();
+    let mut parser = SfParser::new(params);
+    if parser
+        .params(|key, value| captured.param(key, value))
+        .is_err()
+        || parser.i != params.len()
+    {
+        captured.clear();
+        return None;
+    }
+    for name in KNOWN_COMPONENTS {
+        captured.covered.push(Comp {
+            name: SfStr {
+                raw: name,
+                escaped: false,
+            },
+            params: "",
+        });
+    }
+    captured.found = true;
+    captured.known = true;
+    let mut members = SmallList::default();
+    members.push(MemberSpan {
+        label: DEFAULT_LABEL,
+        list: raw.get(..KNOWN_LIST.len()).unwrap_or(""),
+        params,
+        raw,
+    });
+    Some(SignatureInputs { members })
+}
+
 /// `Signature-Input`, read and scanned on first use during one verification, with the
 /// member of the first label asked for captured on the way.
 #[derive(Default)]
@@ -233,9 +322,17 @@ impl<'a> InputsCache<'a> {
     ) -> Result<Option<(MemberSpan<'a>, &Captured<'a>)>, Error> {
         if let InputsState::NotRead = self.state {
             let captured = &mut self.captured;
-            self.state = match single_header_why(headers, &SIGNATURE_INPUT)
-                .and_then(|text| SignatureInputs::scan(text, Some((label, captured))).map_err(Some))
-            {
+            self.state = match single_header_why(headers, &SIGNATURE_INPUT).and_then(|text| {
+                let known = if label == DEFAULT_LABEL {
+                    scan_known(text, captured)
+                } else {
+                    None
+                };
+                match known {
+                    Some(inputs) => Ok(inputs),
+                    None => SignatureInputs::scan(text, Some((label, captured))).map_err(Some),
+                }
+            }) {
                 Ok(inputs) => {
                     self.label = label;
                     InputsState::Ready(inputs)

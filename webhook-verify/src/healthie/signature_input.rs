@@ -232,22 +232,22 @@ pub(super) struct Comp<'a> {
 #[derive(Default)]
 pub(super) struct Captured<'a> {
     pub(super) found: bool,
+    /// The components are exactly [`super::rfc9421::KNOWN_COMPONENTS`] (set by the fast
+    /// scan only), so the base can start with the verifier's precomputed lines.
+    pub(super) known: bool,
     pub(super) covered: Covered<'a>,
-    /// The last `alg`, `created` and `expires` parameters.
+    pub(super) params: PolicyParams<'a>,
+}
+
+/// The last `alg`, `created` and `expires` parameters of a signature.
+#[derive(Default, Clone, Copy)]
+pub(super) struct PolicyParams<'a> {
     pub(super) alg: Option<Bare<'a>>,
     pub(super) created: Option<Bare<'a>>,
     pub(super) expires: Option<Bare<'a>>,
 }
 
-impl<'a> Captured<'a> {
-    pub(super) fn clear(&mut self) {
-        self.found = false;
-        self.covered.len = 0;
-        self.alg = None;
-        self.created = None;
-        self.expires = None;
-    }
-
+impl<'a> PolicyParams<'a> {
     pub(super) fn param(&mut self, key: &'a str, value: Bare<'a>) {
         match key {
             "alg" => self.alg = Some(value),
@@ -255,6 +255,19 @@ impl<'a> Captured<'a> {
             "expires" => self.expires = Some(value),
             _ => {}
         }
+    }
+}
+
+impl<'a> Captured<'a> {
+    pub(super) fn clear(&mut self) {
+        self.found = false;
+        self.known = false;
+        self.covered.len = 0;
+        self.params = PolicyParams::default();
+    }
+
+    pub(super) fn param(&mut self, key: &'a str, value: Bare<'a>) {
+        self.params.param(key, value);
     }
 }
 

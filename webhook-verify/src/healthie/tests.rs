@@ -90,3 +90,28 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn encoding_our_digest_agrees_with_decoding_theirs() {
+    use super::digest::plain_digest_text;
+    for seed in 0..64u8 {
+        let actual: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(91) ^ seed);
+        let b64 = STANDARD.encode(actual);
+        for value in [format!("sha-256=:{b64}:"), format!("sha-256={b64}")] {
+            assert_eq!(
+                plain_digest_text(value.as_bytes(), &actual),
+                Some(value.as_str())
+            );
+            // Any one changed character: the fast path never accepts what decoding rejects.
+            for pos in 0..value.len() {
+                for b in [b'A', b'a', b'+', b'/', b'=', b':', b'0'] {
+                    let mut v = value.clone().into_bytes();
+                    v[pos] = b;
+                    let fast = plain_digest_text(&v, &actual).is_some();
+                    let slow = plain_content_digest(&v).is_some_and(|(_, d)| d == actual);
+                    assert_eq!(fast, slow, "{}", String::from_utf8_lossy(&v));
+                }
+            }
+        }
+    }
+}

@@ -5,14 +5,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::header::HeaderMap;
+use http::header::{HeaderMap, HeaderValue};
 use sha2::{Digest, Sha256};
 
-use super::base::{single_value, value_text, with_params, Request, Sink, Variant};
-use super::digest::{ct_eq, parse_content_digest, plain_content_digest};
-use super::rfc9421::{InputsCache, SignatureInputs};
+use super::base::{
+    single_header_why, single_value, value_text, with_params, Request, Sink, Variant,
+};
+use super::digest::{ct_eq, parse_content_digest, plain_content_digest, plain_digest_text};
+use super::rfc9421::{InputsCache, SignatureInputs, KNOWN_COMPONENTS, KNOWN_LIST};
 use super::signature::{parse_signature_refs, plain_signature, MemberRef, SmallList};
-use super::signature_input::{parse_signature_input, Covered};
+use super::signature_input::{parse_signature_input, Covered, PolicyParams, SfParser};
 use super::{
     Dialect, Mode, SignatureBase, SignatureEncoding, CONTENT_DIGEST, DEFAULT_CREATED_FUTURE,
     DEFAULT_CREATED_PAST, DEFAULT_LABEL, DEFAULT_REQUIRED_COMPONENTS, SIGNATURE, SIGNATURE_INPUT,
@@ -37,6 +39,45 @@ pub struct Verifier {
     pub(super) created_future: u64,
     pub(super) require_created: bool,
     pub(super) clock: SharedClock,
+    /// Request-line parts of the usual bases, built once (see [`Prefixes`]).
+    pub(super) prefixes: Prefixes,
+    /// Whether [`KNOWN_COMPONENTS`] includes every required component.
+    pub(super) known_covers_required: bool,
+}
+
+/// The parts of the usual signature bases that depend only on the verifier's method, path
+/// and query: what is fed first for the first candidate of each dialect.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Prefixes {
+    /// Legacy, space-separated: `lower(method) SP path SP query SP`.
+    pub(super) legacy: String,
+    /// Guide, LF-joined, single `?`: the three request lines and `"content-digest": `.
+    pub(super) guide: String,
+    /// RFC 9421 with [`KNOWN_COMPONENTS`]: the `"@method"`, `"@path"` and `"@query"`
+    /// lines and `"content-digest": `.
+    pub(super) rfc: String,
+}
+
+impl Prefixes {
+    fn new(method: &str, method_lower: &str, path: &str, query: &str) -> Self {
+        let rfc_path = if path.is_empty() { "/" } else { path };
+        Prefixes {
+            legacy: format!("{method_lower} {path} {query} "),
+            guide: format!(
+                "\"@method\": {method}\n\"@path\": {path}\n\"@query\": ?{query}\n\"content-digest\": "
+            ),
+            rfc: format!(
+                "\"@method\": {method}\n\"@path\": {rfc_path}\n\"@query\": ?{query}\n\"content-digest\": "
+            ),
+        }
+    }
+}
+
+/// Whether `required` is a subset of [`KNOWN_COMPONENTS`].
+fn known_covers(required: &[String]) -> bool {
+    required
+        .iter()
+        .all(|r| KNOWN_COMPONENTS.contains(&r.as_str()))
 }
 
 impl Verifier {
@@ -54,18 +95,23 @@ impl Verifier {
             Some((p, q)) => (p, q),
             None => (pq, ""),
         };
+        let method_upper = method.as_ref().trim().to_ascii_uppercase();
+        let method_lower = method.as_ref().trim().to_ascii_lowercase();
+        let required: Vec<String> = DEFAULT_REQUIRED_COMPONENTS
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
         Verifier {
             secrets: secrets.into(),
-            method: method.as_ref().trim().to_ascii_uppercase(),
-            method_lower: method.as_ref().trim().to_ascii_lowercase(),
+            prefixes: Prefixes::new(&method_upper, &method_lower, path, query),
+            known_covers_required: known_covers(&required),
+            method: method_upper,
+            method_lower,
             path: path.to_owned(),
             query: query.to_owned(),
             authority: None,
             mode: Mode::Auto,
-            required: DEFAULT_REQUIRED_COMPONENTS
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
+            required,
             created_past: DEFAULT_CREATED_PAST,
             created_future: DEFAULT_CREATED_FUTURE,
             require_created: false,
@@ -88,6 +134,7 @@ impl Verifier {
         S: Into<String>,
     {
         self.required = components.into_iter().map(Into::into).collect();
+        self.known_covers_required = known_covers(&self.required);
         self
     }
 
@@ -231,20 +278,36 @@ impl Verifier {
         // bytes; anything else goes through the general parsers (which also produce the
         // errors).
         let value = single_value(headers, &CONTENT_DIGEST)?;
-        let (digest_text, claimed) = match plain_content_digest(value.as_bytes()) {
-            Some(parsed) => parsed,
+        let actual: [u8; 32] = Sha256::digest(body).into();
+        let digest_text = match plain_digest_text(value.as_bytes(), &actual) {
+            Some(text) => text,
             None => {
-                let text = value_text(value, &CONTENT_DIGEST)?;
-                (text, parse_content_digest(text)?)
+                let (text, claimed) = match plain_content_digest(value.as_bytes()) {
+                    Some(parsed) => parsed,
+                    None => {
+                        let text = value_text(value, &CONTENT_DIGEST)?;
+                        (text, parse_content_digest(text)?)
+                    }
+                };
+                if !ct_eq(&claimed, &actual) {
+                    return Err(Error::DigestMismatch);
+                }
+                text
             }
         };
-        let actual: [u8; 32] = Sha256::digest(body).into();
-        if !ct_eq(&claimed, &actual) {
-            return Err(Error::DigestMismatch);
-        }
 
         // Step 2: the signature.
         let value = single_value(headers, &SIGNATURE)?;
+        if let Some((dialect, index, variant)) =
+            self.check_usual(headers, body.len(), digest_text, value)
+        {
+            return Ok(Meta {
+                dialect,
+                index,
+                variant,
+                digest: actual,
+            });
+        }
         let members = match plain_signature(value.as_bytes()) {
             Some(member) => {
                 let mut list = SmallList::default();
@@ -313,6 +376,82 @@ impl Verifier {
         Err(first_error.unwrap_or(Error::NoMatchingSignature))
     }
 
+    /// The usual delivery, checked in a small frame: one `sig1` member in the shape of its
+    /// dialect, and (RFC 9421) `Signature-Input` as [`KNOWN_LIST`] with parameters. Tries
+    /// the first candidate base of the first dialect `check` would try, with every secret,
+    /// and answers only on a match, which is then exactly the answer of the general path
+    /// (its first try). Anything else, a mismatch or an error included, is `None`, and the
+    /// general path decides.
+    #[inline(never)]
+    fn check_usual(
+        &self,
+        headers: &HeaderMap,
+        body_len: usize,
+        digest_text: &str,
+        value: &HeaderValue,
+    ) -> Option<(Dialect, usize, Variant)> {
+        let member = plain_signature(value.as_bytes())?;
+        let req = Request::new(headers, body_len, Some(digest_text));
+        match (self.mode, member.encoding) {
+            (Mode::Auto | Mode::Legacy, SignatureEncoding::BareHex) => {
+                let parts = self.legacy_base(&req, 0)?;
+                let index = self.first_match(&member.signature, |mac| {
+                    self.emit_legacy(&parts, mac);
+                    Some(())
+                })?;
+                Some((Dialect::Legacy, index, parts.variant()))
+            }
+            (Mode::Auto | Mode::Guide, SignatureEncoding::WrappedHex) => {
+                let parts = self.guide_base(&req, 0)?;
+                let index = self.first_match(&member.signature, |mac| {
+                    self.emit_guide(&parts, mac);
+                    Some(())
+                })?;
+                Some((Dialect::Guide, index, parts.variant()))
+            }
+            (Mode::Auto | Mode::Rfc9421, SignatureEncoding::WrappedBase64) => {
+                let text = single_header_why(headers, &SIGNATURE_INPUT).ok()?;
+                let raw = text.strip_prefix("sig1=")?;
+                let params_text = raw.strip_prefix(KNOWN_LIST)?;
+                let mut params = PolicyParams::default();
+                let mut parser = SfParser::new(params_text);
+                if !params_text.starts_with(';')
+                    || parser.params(|k, v| params.param(k, v)).is_err()
+                    || parser.i != params_text.len()
+                {
+                    return None;
+                }
+                self.check_params(true, &[], &params).ok()?;
+                let index = self.first_match(&member.signature, |mac| {
+                    self.emit_known_lines(&req, mac).ok()?;
+                    mac.put("\"@signature-params\": ");
+                    mac.put(raw);
+                    Some(())
+                })?;
+                Some((Dialect::Rfc9421, index, Variant::Rfc { canonical: false }))
+            }
+            _ => None,
+        }
+    }
+
+    /// The index of the first secret whose HMAC over what `emit` feeds is `signature`;
+    /// `None` if none matches or `emit` fails.
+    #[inline]
+    fn first_match(
+        &self,
+        signature: &[u8; 32],
+        mut emit: impl FnMut(&mut HmacSha256) -> Option<()>,
+    ) -> Option<usize> {
+        for (index, key) in self.secrets.macs() {
+            let mut mac = key.start();
+            emit(&mut mac)?;
+            if mac.verify(signature) {
+                return Some(index);
+            }
+        }
+        None
+    }
+
     /// Try every base of `dialect` with every secret against `member`.
     pub(super) fn try_dialect<'h>(
         &self,
@@ -361,8 +500,13 @@ impl Verifier {
                     })?;
                 self.check_policy(captured)?;
                 let covered = captured.covered.as_slice();
+                let known = captured.known;
                 let emit = |mac: &mut HmacSha256, params: &str| {
-                    self.emit_rfc9421_lines(req, covered, mac)?;
+                    if known {
+                        self.emit_known_lines(req, mac)?;
+                    } else {
+                        self.emit_rfc9421_lines(req, covered, mac)?;
+                    }
                     mac.put("\"@signature-params\": ");
                     mac.put(params);
                     Ok(())
