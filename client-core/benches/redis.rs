@@ -94,6 +94,7 @@ fn paired() {
         }
         let (local_batch, redis_batch, rounds) = (20_000u32, 500u32, 41);
         let (mut ratios, mut local_ns, mut redis_ns) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ping_ns, mut over_ping) = (Vec::new(), Vec::new());
         let before = client_commands(&mut conn).await;
         for _ in 0..rounds {
             let t = Instant::now();
@@ -106,6 +107,14 @@ fn paired() {
                 redis.acquire(Some("search")).await.unwrap();
             }
             let r = t.elapsed().as_nanos() as f64 / f64::from(redis_batch);
+            // The floor: a bare PING round trip on a connection of its own.
+            let t = Instant::now();
+            for _ in 0..redis_batch {
+                let _: String = redis::cmd("PING").query_async(&mut conn).await.unwrap();
+            }
+            let p = t.elapsed().as_nanos() as f64 / f64::from(redis_batch);
+            ping_ns.push(p);
+            over_ping.push(r / p);
             ratios.push(r / l);
             local_ns.push(l);
             redis_ns.push(r);
@@ -114,11 +123,13 @@ fn paired() {
         let sent = client_commands(&mut conn).await - before;
         let decisions = u64::from(redis_batch) * rounds as u64;
         println!(
-            "paired limiter decision (overall + class), {rounds} rounds: local {:.0} ns, redis {:.1} µs, ratio redis/local {:.0}, round trips per decision {:.3}",
+            "paired limiter decision (overall + class), {rounds} rounds: local {:.0} ns, redis {:.1} µs, ratio redis/local {:.0}, round trips per decision {:.3}; a bare PING {:.1} µs, redis/PING {:.2}",
             median(local_ns),
             median(redis_ns) / 1000.0,
             median(ratios),
-            sent as f64 / decisions as f64
+            sent as f64 / decisions as f64,
+            median(ping_ns) / 1000.0,
+            median(over_ping)
         );
     });
 }
