@@ -21,6 +21,26 @@
 //! authenticated timestamp in the Legacy and Guide dialects, so replays cannot be
 //! rejected cryptographically: dedupe on [`crate::Verified::idempotency_key`] (SHA-256 of
 //! the body). [`IpAllowList`] is an extra, never the only, check.
+//!
+//! # RFC 9421 components
+//!
+//! The RFC 9421 dialect covers any HTTP field (lines trimmed and joined by `, `) with the
+//! parameters `;sf` (strict re-serialisation: a value that parses as a Dictionary is
+//! serialised as one, anything else as a List), `;key="…"` (one Dictionary member) and
+//! `;bs` (each line as a byte sequence), and the derived components `@method`,
+//! `@target-uri`, `@authority`, `@scheme`, `@request-target`, `@path`, `@query` and
+//! `@query-param;name="…"` (§2.2; the request line is the registered one,
+//! [`Verifier::scheme`] and [`Verifier::authority`] complete the URL). What a Healthie
+//! delivery cannot carry is refused with the reason in [`crate::Error::UnsupportedComponent`]:
+//! `;req` and `@status` (responses only), `;tr` (trailers), a `@query-param` whose name
+//! occurs more than once (§2.2.8), unknown parameters.
+//!
+//! # Layout
+//!
+//! `digest` (body integrity), `signature` and `signature_input` (header parsing), one file
+//! per dialect (`legacy`, `guide`, `rfc9421`, with `sf` for structured-field values),
+//! `base` (where base bytes go and the request fields they come from), `verifier` (the
+//! order dialects are tried in), `sign` and `allow_list`.
 
 mod allow_list;
 mod base;
@@ -28,6 +48,7 @@ mod digest;
 mod guide;
 mod legacy;
 mod rfc9421;
+mod sf;
 mod sign;
 mod signature;
 mod signature_input;

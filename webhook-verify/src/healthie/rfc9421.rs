@@ -8,7 +8,7 @@ use super::signature::SmallList;
 use super::signature_input::{
     Bare, Captured, Comp, MemberSpan, PolicyParams, SfParser, SfResult, SfStr,
 };
-use super::{Verifier, DEFAULT_LABEL, MAX_HEADER_LEN, SIGNATURE_INPUT};
+use super::{sf, Verifier, DEFAULT_LABEL, MAX_HEADER_LEN, SIGNATURE_INPUT};
 use crate::clock::skew;
 use crate::error::echo;
 use crate::Error;
@@ -128,23 +128,17 @@ impl Verifier {
     }
 
     /// The RFC 9421 base lines for the covered components, each ending in LF; the caller
-    /// adds the final `"@signature-params"` line.
+    /// adds the final `"@signature-params"` line. Components follow RFC 9421 §2.1 (fields,
+    /// with `;sf`, `;key` and `;bs`) and §2.2 (derived components); what a Healthie
+    /// request cannot carry is refused with the reason.
     pub(super) fn emit_rfc9421_lines(
         &self,
         req: &Request<'_>,
         covered: &[Comp<'_>],
         sink: &mut impl Sink,
     ) -> Result<(), Error> {
-        for (n, c) in covered.iter().enumerate() {
-            if covered
-                .get(..n)
-                .is_some_and(|before| before.iter().any(|b| b.name == c.name))
-            {
-                return Err(Error::malformed(
-                    SIGNATURE_INPUT.as_str(),
-                    "component listed twice",
-                ));
-            }
+        let mut seen: Vec<(&str, String)> = Vec::with_capacity(covered.len());
+        for c in covered {
             let unescaped;
             let name: &str = if c.name.escaped {
                 unescaped = c.name.unescape();
@@ -152,56 +146,291 @@ impl Verifier {
             } else {
                 c.name.raw
             };
-            if !c.params.is_empty() {
-                return Err(Error::UnsupportedComponent {
-                    component: echo(&format!("{}{}", name, c.params)),
-                });
+            let flags = ComponentParams::parse(c.params)?;
+            // The identifier as the base writes it: the sf-string and canonical parameters.
+            let mut params_text = String::new();
+            sf::canonical_params(&mut SfParser::new(c.params), &mut params_text)
+                .map_err(|reason| Error::malformed(SIGNATURE_INPUT.as_str(), reason))?;
+            if seen
+                .iter()
+                .any(|(n, p)| *n == c.name.raw && *p == params_text)
+            {
+                return Err(Error::malformed(
+                    SIGNATURE_INPUT.as_str(),
+                    "component listed twice",
+                ));
             }
+            let refuse = |why: &str| Error::UnsupportedComponent {
+                component: echo(&format!("{name}{}: {why}", c.params)),
+            };
+            if flags.req {
+                return Err(refuse(
+                    "`req` names a component of the request a response answers; Healthie signs requests",
+                ));
+            }
+            if flags.tr {
+                return Err(refuse("trailers are not available to a webhook receiver"));
+            }
+            if let Some(other) = flags.unknown {
+                return Err(refuse(&format!("unknown parameter `{other}`")));
+            }
+            let value: Option<String> = if name.starts_with('@') {
+                if flags.sf || flags.bs || flags.key.is_some() {
+                    return Err(refuse("`sf`, `key` and `bs` apply to fields only"));
+                }
+                if flags.name.is_some() && name != "@query-param" {
+                    return Err(refuse("`name` applies to @query-param only"));
+                }
+                match name {
+                    "@query-param" => {
+                        let wanted = flags.name.ok_or_else(|| {
+                            Error::malformed(
+                                SIGNATURE_INPUT.as_str(),
+                                "@query-param without a name parameter",
+                            )
+                        })?;
+                        Some(self.query_param(&wanted)?)
+                    }
+                    _ => {
+                        self.emit_derived_start(name, c.name.raw, &params_text, req, sink)?;
+                        seen.push((c.name.raw, params_text));
+                        continue;
+                    }
+                }
+            } else {
+                if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                    return Err(Error::malformed(
+                        SIGNATURE_INPUT.as_str(),
+                        "component names must be lowercase",
+                    ));
+                }
+                if flags.bs && (flags.sf || flags.key.is_some()) {
+                    return Err(Error::malformed(
+                        SIGNATURE_INPUT.as_str(),
+                        "`bs` cannot be combined with `sf` or `key`",
+                    ));
+                }
+                if flags.bs {
+                    let mut lines = req.headers.get_all(name).iter().peekable();
+                    if lines.peek().is_none() {
+                        return Err(Error::missing(name));
+                    }
+                    Some(sf::byte_sequences(lines.map(|v| v.as_bytes())))
+                } else if flags.sf || flags.key.is_some() {
+                    let mut combined = String::new();
+                    req.put_field(&mut combined, name, false)?;
+                    let bad = |reason: &'static str| Error::malformed(name, reason);
+                    match &flags.key {
+                        Some(key) => {
+                            let members = sf::dictionary(&combined).map_err(bad)?;
+                            let member = members
+                                .iter()
+                                .find(|(k, _)| *k == key.as_str())
+                                .map(|(_, m)| m)
+                                .ok_or_else(|| Error::missing(&format!("{name};key={key}")))?;
+                            Some(member.value.clone())
+                        }
+                        None => Some(sf::canonical(&combined).map_err(bad)?),
+                    }
+                } else {
+                    None
+                }
+            };
             // Escaping is canonical, so the raw text is the sf-string serialisation.
             sink.put("\"");
             sink.put(c.name.raw);
-            sink.put("\": ");
-            match name {
-                "@method" => sink.put(&self.method),
-                "@path" => sink.put(if self.path.is_empty() {
-                    "/"
-                } else {
-                    &self.path
-                }),
-                "@query" => {
-                    sink.put("?");
-                    sink.put(&self.query);
-                }
-                "@request-target" => {
-                    sink.put(&self.path);
-                    if !self.query.is_empty() {
-                        sink.put("?");
-                        sink.put(&self.query);
-                    }
-                }
-                "@authority" => match &self.authority {
-                    Some(a) => sink.put(a),
-                    None => req.put_field(sink, "host", true)?,
-                },
-                name if name.starts_with('@') => {
-                    return Err(Error::UnsupportedComponent {
-                        component: echo(name),
-                    })
-                }
-                name => {
-                    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-                        return Err(Error::malformed(
-                            SIGNATURE_INPUT.as_str(),
-                            "component names must be lowercase",
-                        ));
-                    }
-                    req.put_field(sink, name, false)?;
-                }
+            sink.put("\"");
+            sink.put(&params_text);
+            sink.put(": ");
+            match value {
+                Some(v) => sink.put(&v),
+                None => req.put_field(sink, name, false)?,
             }
             sink.put("\n");
+            seen.push((c.name.raw, params_text));
         }
         Ok(())
     }
+
+    /// The line of a derived component without parameters (RFC 9421 §2.2).
+    fn emit_derived_start(
+        &self,
+        name: &str,
+        raw: &str,
+        params_text: &str,
+        req: &Request<'_>,
+        sink: &mut impl Sink,
+    ) -> Result<(), Error> {
+        let refuse = |why: &str| Error::UnsupportedComponent {
+            component: echo(&format!("{name}: {why}")),
+        };
+        match name {
+            "@signature-params" => {
+                return Err(Error::malformed(
+                    SIGNATURE_INPUT.as_str(),
+                    "@signature-params cannot be a covered component",
+                ))
+            }
+            "@status" => return Err(refuse("a response's status; Healthie signs requests")),
+            "@request-response" => {
+                return Err(refuse(
+                    "binds a response to its request; Healthie signs requests",
+                ))
+            }
+            "@method" | "@path" | "@query" | "@request-target" | "@authority" | "@scheme"
+            | "@target-uri" => {}
+            _ => return Err(refuse("not a component RFC 9421 defines")),
+        }
+        sink.put("\"");
+        sink.put(raw);
+        sink.put("\"");
+        sink.put(params_text);
+        sink.put(": ");
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        match name {
+            "@method" => sink.put(&self.method),
+            "@path" => sink.put(path),
+            "@query" => {
+                sink.put("?");
+                sink.put(&self.query);
+            }
+            "@request-target" => {
+                sink.put(path);
+                if !self.query.is_empty() {
+                    sink.put("?");
+                    sink.put(&self.query);
+                }
+            }
+            "@scheme" => sink.put(&self.scheme),
+            "@authority" => self.put_authority(req, sink)?,
+            // "@target-uri"
+            _ => {
+                sink.put(&self.scheme);
+                sink.put("://");
+                self.put_authority(req, sink)?;
+                sink.put(path);
+                if !self.query.is_empty() {
+                    sink.put("?");
+                    sink.put(&self.query);
+                }
+            }
+        }
+        sink.put("\n");
+        Ok(())
+    }
+
+    /// `@authority`: the configured value, else the `Host` header lower-cased.
+    fn put_authority(&self, req: &Request<'_>, sink: &mut impl Sink) -> Result<(), Error> {
+        match &self.authority {
+            Some(a) => {
+                sink.put(a);
+                Ok(())
+            }
+            None => req.put_field(sink, "host", true),
+        }
+    }
+
+    /// RFC 9421 §2.2.8: the value of the one query parameter whose re-encoded name is
+    /// `wanted`, parsed as `application/x-www-form-urlencoded` and re-encoded. A name
+    /// that is absent, or occurs more than once, is an error.
+    fn query_param(&self, wanted: &str) -> Result<String, Error> {
+        let mut found: Option<String> = None;
+        for pair in self.query.split('&').filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if form_encode(&form_decode(name)) != wanted {
+                continue;
+            }
+            if found.is_some() {
+                return Err(Error::UnsupportedComponent {
+                    component: echo(&format!(
+                        "@query-param;name=\"{wanted}\": the parameter occurs more than once (RFC 9421 §2.2.8)"
+                    )),
+                });
+            }
+            found = Some(form_encode(&form_decode(value)));
+        }
+        found.ok_or_else(|| Error::missing(&format!("@query-param;name=\"{wanted}\"")))
+    }
+}
+
+/// The parameters of one covered component.
+#[derive(Default)]
+struct ComponentParams {
+    sf: bool,
+    bs: bool,
+    req: bool,
+    tr: bool,
+    key: Option<String>,
+    name: Option<String>,
+    unknown: Option<String>,
+}
+
+impl ComponentParams {
+    fn parse(text: &str) -> Result<Self, Error> {
+        let mut out = ComponentParams::default();
+        let mut bad: Option<&'static str> = None;
+        SfParser::new(text)
+            .params(|key, value| match (key, value) {
+                ("sf", Bare::Boolean(b)) => out.sf = b,
+                ("bs", Bare::Boolean(b)) => out.bs = b,
+                ("req", Bare::Boolean(b)) => out.req = b,
+                ("tr", Bare::Boolean(b)) => out.tr = b,
+                ("key", Bare::String(s)) => out.key = Some(s.unescape().into_owned()),
+                ("name", Bare::String(s)) => out.name = Some(s.unescape().into_owned()),
+                ("sf" | "bs" | "req" | "tr", _) => bad = Some("flag parameters must be booleans"),
+                ("key" | "name", _) => bad = Some("`key` and `name` must be strings"),
+                (other, _) => out.unknown = Some(other.to_owned()),
+            })
+            .map_err(|reason| Error::malformed(SIGNATURE_INPUT.as_str(), reason))?;
+        match bad {
+            Some(reason) => Err(Error::malformed(SIGNATURE_INPUT.as_str(), reason)),
+            None => Ok(out),
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` decoding of one name or value: `+` is a space,
+/// `%XX` a byte; the bytes are read as UTF-8 (invalid sequences become U+FFFD).
+fn form_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |j: usize| bytes.get(j).and_then(|c| (*c as char).to_digit(16));
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => match (hex(i + 1), hex(i + 2)) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encoding with the `application/x-www-form-urlencoded` percent-encode set and a
+/// space as `%20` (RFC 9421 §2.2.8): only ASCII alphanumerics and `*-._` stay as they are.
+fn form_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'*' | b'-' | b'.' | b'_') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 0xf)]));
+        }
+    }
+    out
 }
 
 /// The inner-list members of a `Signature-Input` header by label (a later member with a

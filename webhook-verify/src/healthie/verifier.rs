@@ -33,6 +33,8 @@ pub struct Verifier {
     pub(super) path: String,
     pub(super) query: String,
     pub(super) authority: Option<String>,
+    /// The scheme of the registered URL, lower case (`@scheme`, `@target-uri`).
+    pub(super) scheme: String,
     pub(super) mode: Mode,
     pub(super) required: Vec<String>,
     pub(super) created_past: u64,
@@ -110,6 +112,7 @@ impl Verifier {
             path: path.to_owned(),
             query: query.to_owned(),
             authority: None,
+            scheme: "https".to_owned(),
             mode: Mode::Auto,
             required,
             created_past: DEFAULT_CREATED_PAST,
@@ -154,6 +157,14 @@ impl Verifier {
     /// RFC 9421: the value of `@authority` (default: the `Host` header, lower-cased).
     pub fn authority(mut self, authority: impl Into<String>) -> Self {
         self.authority = Some(authority.into().to_ascii_lowercase());
+        self
+    }
+
+    /// RFC 9421: the scheme of the URL registered with Healthie, for `@scheme` and
+    /// `@target-uri` (default `https`; a receiver behind a TLS-terminating proxy still
+    /// says `https`, which is what Healthie signed).
+    pub fn scheme(mut self, scheme: impl AsRef<str>) -> Self {
+        self.scheme = scheme.as_ref().trim().to_ascii_lowercase();
         self
     }
 
