@@ -240,7 +240,7 @@ pub(super) struct Captured<'a> {
 }
 
 /// The last `alg`, `created` and `expires` parameters of a signature.
-#[derive(Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy)]
 pub(super) struct PolicyParams<'a> {
     pub(super) alg: Option<Bare<'a>>,
     pub(super) created: Option<Bare<'a>>,

@@ -115,3 +115,23 @@ fn encoding_our_digest_agrees_with_decoding_theirs() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+    /// The simple parameter scanner of the fast path agrees with the general parser
+    /// whenever it answers.
+    #[test]
+    fn simple_params_agree_with_the_general_parser(
+        text in "(;(created|keyid|alg|expires|nonce|x)=(\"[ -~]{0,12}\"|[0-9]{1,17}|-1|1\\.5|tok|\\?1)){0,9}( |;)?",
+    ) {
+        use super::signature_input::{PolicyParams, SfParser};
+        if let Some(fast) = super::verifier::simple_params(&text) {
+            let mut general = PolicyParams::default();
+            let mut parser = SfParser::new(&text);
+            proptest::prop_assert!(parser.params(|k, v| general.param(k, v)).is_ok());
+            proptest::prop_assert_eq!(parser.i, text.len());
+            proptest::prop_assert_eq!(format!("{:?}", fast), format!("{:?}", general));
+        }
+    }
+}
