@@ -54,23 +54,21 @@ pub(super) fn plain_digest_text<'v>(value: &'v [u8], actual: &[u8; 32]) -> Optio
     std::str::from_utf8(value).ok()
 }
 
-/// Standard padded base64 of 32 bytes (44 characters).
+/// Standard padded base64 of 32 bytes (44 characters): ten full groups of three bytes,
+/// then two bytes and one `=`.
 fn encode_b64_32(bytes: &[u8; 32]) -> [u8; 44] {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let digit = |n: u32| ALPHABET[(n & 0x3f) as usize];
     let mut out = [b'='; 44];
-    for (dst, src) in out.chunks_exact_mut(4).zip(bytes.chunks(3)) {
-        let n = match *src {
-            [a, b, c] => (u32::from(a) << 16) | (u32::from(b) << 8) | u32::from(c),
-            [a, b] => (u32::from(a) << 16) | (u32::from(b) << 8),
-            _ => 0,
-        };
-        let digits = [digit(n >> 18), digit(n >> 12), digit(n >> 6), digit(n)];
-        let keep = if src.len() == 3 { 4 } else { 3 };
-        for (d, s) in dst.iter_mut().zip(digits).take(keep) {
-            *d = s;
-        }
+    let (groups, tail) = bytes.split_at(30);
+    for (dst, src) in out.chunks_exact_mut(4).zip(groups.chunks_exact(3)) {
+        let n = (u32::from(src[0]) << 16) | (u32::from(src[1]) << 8) | u32::from(src[2]);
+        dst.copy_from_slice(&[digit(n >> 18), digit(n >> 12), digit(n >> 6), digit(n)]);
     }
+    let n = (u32::from(tail[0]) << 16) | (u32::from(tail[1]) << 8);
+    out[40] = digit(n >> 18);
+    out[41] = digit(n >> 12);
+    out[42] = digit(n >> 6);
     out
 }
 
