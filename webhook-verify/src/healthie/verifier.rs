@@ -121,11 +121,16 @@ pub(super) fn simple_params(text: &str) -> Option<PolicyParams<'_>> {
                 )
             }
             Some(c) if c.is_ascii_digit() => {
-                let len = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-                if len > 15 {
-                    return None;
+                let mut n: i64 = 0;
+                let mut len = 0;
+                for c in rest.iter().take_while(|c| c.is_ascii_digit()) {
+                    // At most 15 digits, so this never overflows.
+                    n = n * 10 + i64::from(c - b'0');
+                    len += 1;
+                    if len > 15 {
+                        return None;
+                    }
                 }
-                let n: i64 = text.get(value_start..value_start + len)?.parse().ok()?;
                 (Bare::Integer(n), value_start + len)
             }
             _ => return None,
