@@ -20,7 +20,9 @@
 //! | [`healthie`] | `Content-Digest` + `Signature` in the Legacy, Guide or RFC 9421 dialect |
 //!
 //! Every verifier takes several secrets (rotation), compares in constant time, never
-//! panics on input and never puts a secret or an expected signature in an [`Error`].
+//! panics on input and never puts a secret or an expected signature in an [`Error`]. The
+//! keyed HMAC states derived from the secrets are zeroized when the verifier (its
+//! [`Secrets`]) is dropped.
 //! Signers for every scheme ([`sign`]) serve tests, mock servers and the `webhook`
 //! command-line tool; [`dedup`] offers dedup stores (claim, complete, release; in Redis with
 //! the `redis` feature); the `axum` feature adds an extractor.
