@@ -53,10 +53,12 @@ pub enum Error {
         /// The required component identifier, such as `@method` or `content-digest`.
         component: String,
     },
-    /// The RFC 9421 signature covers a component this crate cannot reconstruct.
+    /// The RFC 9421 signature covers a component this crate cannot reconstruct for a
+    /// Healthie request; the text says why (for example `;req`, which only a response can
+    /// use).
     #[error("unsupported covered component `{component}`")]
     UnsupportedComponent {
-        /// The component identifier, truncated.
+        /// The component identifier (truncated to [`MAX_ECHO`] characters) and the reason.
         component: String,
     },
     /// The body is larger than the configured limit.

@@ -161,7 +161,7 @@ impl Verifier {
                 ));
             }
             let refuse = |why: &str| Error::UnsupportedComponent {
-                component: echo(&format!("{name}{}: {why}", c.params)),
+                component: format!("{}: {why}", echo(&format!("{name}{}", c.params))),
             };
             if flags.req {
                 return Err(refuse(
@@ -227,7 +227,9 @@ impl Verifier {
                                 .iter()
                                 .find(|(k, _)| *k == key.as_str())
                                 .map(|(_, m)| m)
-                                .ok_or_else(|| Error::missing(&format!("{name};key={key}")))?;
+                                .ok_or_else(|| {
+                                    Error::missing(&echo(&format!("{name};key={key}")))
+                                })?;
                             Some(member.value.clone())
                         }
                         None => Some(sf::canonical(&combined).map_err(bad)?),
@@ -262,7 +264,7 @@ impl Verifier {
         sink: &mut impl Sink,
     ) -> Result<(), Error> {
         let refuse = |why: &str| Error::UnsupportedComponent {
-            component: echo(&format!("{name}: {why}")),
+            component: format!("{}: {why}", echo(name)),
         };
         match name {
             "@signature-params" => {
@@ -346,14 +348,15 @@ impl Verifier {
             }
             if found.is_some() {
                 return Err(Error::UnsupportedComponent {
-                    component: echo(&format!(
-                        "@query-param;name=\"{wanted}\": the parameter occurs more than once (RFC 9421 §2.2.8)"
-                    )),
+                    component: format!(
+                        "{}: the parameter occurs more than once (RFC 9421 §2.2.8)",
+                        echo(&format!("@query-param;name=\"{wanted}\""))
+                    ),
                 });
             }
             found = Some(form_encode(&form_decode(value)));
         }
-        found.ok_or_else(|| Error::missing(&format!("@query-param;name=\"{wanted}\"")))
+        found.ok_or_else(|| Error::missing(&echo(&format!("@query-param;name=\"{wanted}\""))))
     }
 }
 
