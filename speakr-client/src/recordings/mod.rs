@@ -29,13 +29,13 @@
 //! # Ok(()) }
 //! ```
 
-mod audio;
+mod download;
 mod list;
 mod models;
 mod requests;
 mod upload;
 
-pub use audio::AudioDownload;
+pub use download::AudioDownload;
 pub use list::{
     FolderFilter, ListRecordings, Pagination, RecordingPage, SortBy, SortOrder, StatusFilter,
 };
