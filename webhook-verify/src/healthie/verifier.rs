@@ -389,6 +389,21 @@ impl Verifier {
                 digest: actual,
             });
         }
+        self.check_general(headers, body.len(), digest_text, value, actual)
+    }
+
+    /// Step 2 for any delivery: every member, every dialect the mode allows, every
+    /// candidate base. Kept out of [`Verifier::check`] so that the usual delivery does not
+    /// pay for this function's large stack frame.
+    #[inline(never)]
+    fn check_general(
+        &self,
+        headers: &HeaderMap,
+        body_len: usize,
+        digest_text: &str,
+        value: &HeaderValue,
+        actual: [u8; 32],
+    ) -> Result<Meta, Error> {
         let members = match plain_signature(value.as_bytes()) {
             Some(member) => {
                 let mut list = SmallList::default();
@@ -397,7 +412,7 @@ impl Verifier {
             }
             None => parse_signature_refs(value_text(value, &SIGNATURE)?)?,
         };
-        let req = Request::new(headers, body.len(), Some(digest_text));
+        let req = Request::new(headers, body_len, Some(digest_text));
         // Signature-Input is scanned at most once, on first use.
         let mut inputs: Option<InputsCache<'_>> = None;
         let mut first_error: Option<Error> = None;
