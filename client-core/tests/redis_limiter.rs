@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use client_core::{Client, ErrorKind, Quota, RateLimiter, RedisLimiter, RetryPolicy};
+use test_support::redis::{redis_url, unique_prefix};
 use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -29,46 +30,6 @@ const WINDOWS: u32 = 3;
 
 /// One test at a time: they measure rates, and parallel tests would add jitter.
 static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// `REDIS_URL` if Redis answers there; else skip (or fail under `CI=true`).
-async fn redis_url() -> Option<String> {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let Some(url) = std::env::var("REDIS_URL").ok().filter(|u| !u.is_empty()) else {
-        assert!(!ci, "CI=true but REDIS_URL is not set");
-        eprintln!("skipped: REDIS_URL is not set");
-        return None;
-    };
-    let ping = async {
-        let client = redis::Client::open(url.as_str())?;
-        let mut conn = client.get_multiplexed_async_connection().await?;
-        redis::cmd("PING").query_async::<String>(&mut conn).await
-    };
-    match tokio::time::timeout(Duration::from_secs(5), ping).await {
-        Ok(Ok(_)) => Some(url),
-        other => {
-            assert!(!ci, "CI=true but Redis at {url} does not answer: {other:?}");
-            eprintln!("skipped: Redis at {url} does not answer");
-            None
-        }
-    }
-}
-
-/// A key prefix no other run shares.
-fn unique_prefix(name: &str) -> String {
-    format!("test:{name}:{}:{:x}", std::process::id(), fastrand_u64())
-}
-
-fn fastrand_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos(),
-    );
-    h.finish()
-}
 
 /// Stamps every request on arrival; 429 when the sliding window would exceed `limit`.
 #[derive(Clone)]
@@ -221,7 +182,7 @@ fn check_quota_used_and_never_exceeded(counter: &Counter) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_clients_with_their_own_connections_share_one_quota_and_its_classes() {
-    let Some(url) = redis_url().await else { return };
+    let Some(url) = redis_url() else { return };
     let _serial = SERIAL.lock().await;
     let counter = Counter::new(N, PERIOD);
     let server = counting_server(&counter).await;
@@ -259,7 +220,7 @@ async fn four_clients_with_their_own_connections_share_one_quota_and_its_classes
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_burst_within_the_quota_never_exceeds_it_across_clients() {
-    let Some(url) = redis_url().await else { return };
+    let Some(url) = redis_url() else { return };
     let _serial = SERIAL.lock().await;
     let counter = Counter::new(N, PERIOD);
     let server = counting_server(&counter).await;
@@ -316,7 +277,7 @@ async fn worker_process() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_processes_share_one_quota() {
-    let Some(url) = redis_url().await else { return };
+    let Some(url) = redis_url() else { return };
     let _serial = SERIAL.lock().await;
     let counter = Counter::new(N, PERIOD);
     let server = counting_server(&counter).await;
@@ -358,7 +319,7 @@ impl Respond for Stamped {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remaining_zero_seen_by_one_process_pauses_the_others_until_the_reset() {
-    let Some(url) = redis_url().await else { return };
+    let Some(url) = redis_url() else { return };
     let _serial = SERIAL.lock().await;
     let server = MockServer::start().await;
     let stamps: Arc<Mutex<Vec<Instant>>> = Arc::default();
@@ -488,7 +449,7 @@ async fn a_silent_redis_times_out_and_falls_back_to_the_local_share() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_are_namespaced_expire_and_hold_only_two_numbers() {
-    let Some(url) = redis_url().await else { return };
+    let Some(url) = redis_url() else { return };
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .respond_with(

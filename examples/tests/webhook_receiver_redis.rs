@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use client_core::{Client, RetryPolicy};
 use speakr_client::mock::MockSpeakr;
+use test_support::redis::{answers_ping, in_ci, redis_url, unique_prefix};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
@@ -26,45 +27,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_webhook-receiver");
 const SECRET: &str = "speakr-replica-secret";
 /// Generous: the machine running the tests may be slow and busy.
 const WAIT: Duration = Duration::from_secs(60);
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true")
-}
-
-async fn ping(url: &str) -> bool {
-    let ping = async {
-        let client = redis::Client::open(url)?;
-        let mut conn = client.get_multiplexed_async_connection().await?;
-        redis::cmd("PING").query_async::<String>(&mut conn).await
-    };
-    matches!(
-        tokio::time::timeout(Duration::from_secs(2), ping).await,
-        Ok(Ok(_))
-    )
-}
-
-/// `REDIS_URL` if Redis answers there; else skip (or fail under `CI=true`).
-async fn redis_url() -> Option<String> {
-    let Some(url) = std::env::var("REDIS_URL").ok().filter(|u| !u.is_empty()) else {
-        assert!(!ci(), "CI=true but REDIS_URL is not set");
-        eprintln!("skipped: REDIS_URL is not set");
-        return None;
-    };
-    if ping(&url).await {
-        return Some(url);
-    }
-    assert!(!ci(), "CI=true but Redis at {url} does not answer");
-    eprintln!("skipped: Redis at {url} does not answer");
-    None
-}
-
-fn unique(name: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("test-receiver:{name}:{}:{nanos}", std::process::id())
-}
 
 /// A receiver process and every line it printed after its address.
 struct Replica {
@@ -274,10 +236,10 @@ fn assert_each_processed_once(count: &HashMap<String, usize>, deliveries: &[Deli
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_process_each_of_200_repeated_deliveries_once() {
-    let Some(redis) = redis_url().await else {
+    let Some(redis) = redis_url() else {
         return;
     };
-    let prefix = unique("two");
+    let prefix = unique_prefix("two");
     let a = Replica::start(&redis, &prefix, &[]).await;
     let b = Replica::start(&redis, &prefix, &[]).await;
     let all = Arc::new(deliveries(200));
@@ -307,10 +269,10 @@ async fn two_replicas_process_each_of_200_repeated_deliveries_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replica_killed_mid_handler_leaves_its_claim_to_expire() {
-    let Some(redis) = redis_url().await else {
+    let Some(redis) = redis_url() else {
         return;
     };
-    let prefix = unique("killed");
+    let prefix = unique_prefix("killed");
     // Replica A takes a minute per delivery; claims last 4 s.
     let a = Replica::start(&redis, &prefix, &["--lease", "4", "--handler-ms", "60000"]).await;
     let b = Replica::start(&redis, &prefix, &["--lease", "4"]).await;
@@ -373,7 +335,7 @@ impl OwnRedis {
             let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             l.local_addr().unwrap().port()
         };
-        let dir = std::env::temp_dir().join(unique("redis").replace(':', "-"));
+        let dir = std::env::temp_dir().join(unique_prefix("redis").replace(':', "-"));
         std::fs::create_dir_all(&dir).unwrap();
         let mut redis = OwnRedis {
             port,
@@ -381,7 +343,7 @@ impl OwnRedis {
             child: None,
         };
         if !redis.run().await {
-            assert!(!ci(), "CI=true but redis-server cannot be started");
+            assert!(!in_ci(), "CI=true but redis-server cannot be started");
             eprintln!("skipped: redis-server cannot be started");
             return None;
         }
@@ -412,7 +374,7 @@ impl OwnRedis {
         let Ok(child) = spawned else { return false };
         self.child = Some(child);
         for _ in 0..200 {
-            if ping(&self.url()).await {
+            if answers_ping(&self.url(), Duration::from_secs(2)) {
                 return true;
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
@@ -438,7 +400,7 @@ async fn redis_stopped_and_restarted_mid_run() {
     let Some(mut redis) = OwnRedis::start().await else {
         return;
     };
-    let prefix = unique("restart");
+    let prefix = unique_prefix("restart");
     let flags = ["--lease", "10", "--redis-timeout-ms", "300"];
     let a = Replica::start(&redis.url(), &prefix, &flags).await;
     let b = Replica::start(&redis.url(), &prefix, &flags).await;

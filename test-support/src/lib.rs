@@ -1,12 +1,15 @@
 //! Wiremock matchers and request parsers shared by the workspace's tests: an exact query
 //! matcher, an empty-body matcher, the single request a server received, and a small
-//! `multipart/form-data` parser to check what an upload sent.
+//! `multipart/form-data` parser to check what an upload sent; and the Redis the tests run
+//! against ([`redis`]).
 #![deny(missing_docs)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 
 use wiremock::{Match, MockServer, Request};
+
+pub mod redis;
 
 /// The query string is exactly these pairs (in any order), nothing more.
 pub struct QueryIs(pub Vec<(String, String)>);

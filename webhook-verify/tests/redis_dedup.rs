@@ -7,39 +7,9 @@
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
+use test_support::redis::{redis_url, unique_prefix};
 use webhook_verify::dedup::redis::RedisDedup;
 use webhook_verify::{speakr, Claim, Claimed, DedupStore, Error};
-
-/// `REDIS_URL` if Redis answers there; else skip (or fail under `CI=true`).
-async fn redis_url() -> Option<String> {
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    let Some(url) = std::env::var("REDIS_URL").ok().filter(|u| !u.is_empty()) else {
-        assert!(!ci, "CI=true but REDIS_URL is not set");
-        eprintln!("skipped: REDIS_URL is not set");
-        return None;
-    };
-    let ping = async {
-        let client = redis::Client::open(url.as_str())?;
-        let mut conn = client.get_multiplexed_async_connection().await?;
-        redis::cmd("PING").query_async::<String>(&mut conn).await
-    };
-    match tokio::time::timeout(Duration::from_secs(5), ping).await {
-        Ok(Ok(_)) => Some(url),
-        other => {
-            assert!(!ci, "CI=true but Redis at {url} does not answer: {other:?}");
-            eprintln!("skipped: Redis at {url} does not answer");
-            None
-        }
-    }
-}
-
-fn unique_prefix(name: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("test-dedup:{name}:{}:{nanos}", std::process::id())
-}
 
 fn store(url: &str, prefix: &str, lease: Duration) -> RedisDedup {
     RedisDedup::builder(url)
@@ -59,7 +29,7 @@ fn acquired(claim: Claim) -> Claimed {
 
 #[tokio::test]
 async fn claim_complete_and_release_across_connections() {
-    let Some(url) = redis_url().await else { return };
+    let Some(url) = redis_url() else { return };
     let prefix = unique_prefix("contract");
     let (a, b) = (
         store(&url, &prefix, Duration::from_secs(30)),
@@ -91,7 +61,7 @@ async fn claim_complete_and_release_across_connections() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_claims_from_four_stores_give_one_claim() {
-    let Some(url) = redis_url().await else { return };
+    let Some(url) = redis_url() else { return };
     let prefix = unique_prefix("race");
     let stores: Vec<RedisDedup> = (0..4)
         .map(|_| store(&url, &prefix, Duration::from_secs(30)))
@@ -117,7 +87,7 @@ async fn concurrent_claims_from_four_stores_give_one_claim() {
 
 #[tokio::test]
 async fn a_claim_whose_owner_died_expires_after_its_lease() {
-    let Some(url) = redis_url().await else { return };
+    let Some(url) = redis_url() else { return };
     let prefix = unique_prefix("lease");
     let lease = Duration::from_millis(400);
     let dead = store(&url, &prefix, lease);
@@ -143,7 +113,7 @@ async fn a_claim_whose_owner_died_expires_after_its_lease() {
 
 #[tokio::test]
 async fn keys_are_namespaced_expire_and_hold_no_secret_or_body() {
-    let Some(url) = redis_url().await else { return };
+    let Some(url) = redis_url() else { return };
     let prefix = unique_prefix("keys");
     let secret = "speakr-secret-9c1e";
     let verifier = speakr::Verifier::new(secret);
