@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 use wiremock::{Match, MockServer, Request};
 
 pub mod redis;
+#[cfg(feature = "redis-bench")]
+pub mod redis_bench;
 
 /// The query string is exactly these pairs (in any order), nothing more.
 pub struct QueryIs(pub Vec<(String, String)>);
