@@ -8,7 +8,7 @@
 //! commandstats`: every command a client sent, none of those a script ran).
 //! `REDIS_BENCH_PAIRED_ONLY=1` runs only that part.
 //!
-//! Run: `cargo bench -p client-core --features redis --bench redis`
+//! Run: `cargo bench -p meeting-sdks-core --features redis --bench redis`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::time::Duration;

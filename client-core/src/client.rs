@@ -13,11 +13,16 @@ use crate::error::{Error, ErrorDecoder, ErrorKind, GenericErrorDecoder};
 use crate::rate_limit::{RateLimiter, Unlimited};
 use crate::request::RequestBuilder;
 use crate::retry::{RetryBudget, RetryPolicy};
+use crate::tls;
 
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for a whole request, body included.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit on a buffered success body: 32 MiB. The largest legitimate responses of the
+/// four APIs (a Speakr recording with its transcript and summary, a page of 100 records) are
+/// a few MiB at most; a server that sends more is broken or hostile.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 32 * 1024 * 1024;
 
 /// A configured HTTP client: base URL, auth, retry, rate limiting and error decoding.
 ///
@@ -29,6 +34,8 @@ pub struct Client {
 
 pub(crate) struct ClientInner {
     pub(crate) http: reqwest::Client,
+    /// The HTTP client was built here (so its TLS is [`tls::TLS_BACKEND`]), not given.
+    pub(crate) builtin_http: bool,
     pub(crate) base_url: Url,
     pub(crate) auth: Auth,
     pub(crate) default_headers: HeaderMap,
@@ -40,6 +47,8 @@ pub(crate) struct ClientInner {
     pub(crate) vendor: &'static str,
     pub(crate) request_id_header: Option<HeaderName>,
     pub(crate) timeout: Duration,
+    pub(crate) max_body_size: usize,
+    pub(crate) max_download_size: Option<u64>,
 }
 
 impl fmt::Debug for Client {
@@ -136,6 +145,8 @@ pub struct ClientBuilder {
     clock: Arc<dyn Clock>,
     vendor: &'static str,
     request_id_header: Option<HeaderName>,
+    max_body_size: usize,
+    max_download_size: Option<u64>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -167,7 +178,7 @@ impl ClientBuilder {
             auth: Auth::None,
             default_headers: HeaderMap::new(),
             header_error: None,
-            user_agent: concat!("client-core/", env!("CARGO_PKG_VERSION")).to_owned(),
+            user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_owned(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_REQUEST_TIMEOUT,
             follow_redirects: false,
@@ -179,7 +190,29 @@ impl ClientBuilder {
             clock: Arc::new(TokioClock),
             vendor: "http",
             request_id_header: None,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            max_download_size: None,
         }
+    }
+
+    /// The largest success body the client buffers (JSON and text), default
+    /// [`DEFAULT_MAX_BODY_SIZE`]. A larger body ends the call with
+    /// [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge): a `Content-Length` over the
+    /// limit is refused before reading, and a body without one stops being read at the limit.
+    /// Streamed downloads are not buffered and are not bound by it (see
+    /// [`ClientBuilder::max_download_size`]).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// The largest streamed download (audio, subtitles) the client accepts; unlimited by
+    /// default. Over it, a `Content-Length` is refused before the body is read, and a stream
+    /// without one ends with [`ErrorKind::BodyTooLarge`](crate::ErrorKind::BodyTooLarge) once
+    /// it passes the limit.
+    pub fn max_download_size(mut self, bytes: u64) -> Self {
+        self.max_download_size = Some(bytes);
+        self
     }
 
     /// The credential attached to every request.
@@ -246,7 +279,8 @@ impl ClientBuilder {
     }
 
     /// Use this `reqwest::Client` (its connection pool, proxy, TLS and redirect settings then
-    /// apply; the request timeout and user agent set here still apply per request).
+    /// apply; the request timeout and user agent set here still apply per request). The TLS
+    /// features of this crate then play no part: the given client's TLS is used as it is.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -301,27 +335,32 @@ impl ClientBuilder {
         default_headers
             .entry(http::header::USER_AGENT)
             .or_insert(user_agent);
+        let builtin_http = self.http.is_none();
         let http = match self.http {
             Some(http) => http,
             None => {
+                // Without a TLS feature, say so now rather than on the first request.
+                if !tls::scheme_supported(base_url.scheme()) {
+                    return Err(tls::https_unavailable());
+                }
                 let redirect = if self.follow_redirects {
                     reqwest::redirect::Policy::limited(5)
                 } else {
                     reqwest::redirect::Policy::none()
                 };
-                reqwest::Client::builder()
+                let builder = reqwest::Client::builder()
                     .connect_timeout(self.connect_timeout)
-                    .redirect(redirect)
-                    .build()
-                    .map_err(|e| {
-                        Error::new(ErrorKind::Config, "cannot build the HTTP client")
-                            .with_source(e.without_url())
-                    })?
+                    .redirect(redirect);
+                tls::configure(builder)?.build().map_err(|e| {
+                    Error::new(ErrorKind::Config, "cannot build the HTTP client")
+                        .with_source(e.without_url())
+                })?
             }
         };
         Ok(Client {
             inner: Arc::new(ClientInner {
                 http,
+                builtin_http,
                 base_url,
                 auth: self.auth,
                 default_headers,
@@ -333,6 +372,8 @@ impl ClientBuilder {
                 vendor: self.vendor,
                 request_id_header: self.request_id_header,
                 timeout: self.timeout,
+                max_body_size: self.max_body_size,
+                max_download_size: self.max_download_size,
             }),
         })
     }

@@ -55,6 +55,11 @@ pub enum ErrorKind {
     /// A shared rate limiter configured to fail closed could not decide in time (its store is
     /// down or slow): the request was not sent.
     LimiterUnavailable,
+    /// A response body was larger than the configured limit
+    /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size), or
+    /// [`max_download_size`](crate::ClientBuilder::max_download_size) for streamed
+    /// downloads); reading stopped at the limit.
+    BodyTooLarge,
 }
 
 impl ErrorKind {
@@ -78,6 +83,7 @@ impl ErrorKind {
             ErrorKind::QueryTooComplex => "query too complex",
             ErrorKind::Graphql => "GraphQL error",
             ErrorKind::LimiterUnavailable => "rate limiter unavailable",
+            ErrorKind::BodyTooLarge => "response body too large",
         }
     }
 
@@ -113,6 +119,9 @@ struct Inner {
     json_path: Option<String>,
     redirect_location: Option<url::Url>,
     retryable: bool,
+    reached_server: Option<bool>,
+    unsafe_to_repeat: bool,
+    partial_data: Option<serde_json::Value>,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
@@ -131,6 +140,9 @@ impl Error {
                 json_path: None,
                 redirect_location: None,
                 retryable: false,
+                reached_server: None,
+                unsafe_to_repeat: false,
+                partial_data: None,
                 source: None,
             }),
         }
@@ -216,9 +228,25 @@ impl Error {
         self
     }
 
-    /// Mark whether repeating the request could succeed.
+    /// Mark whether the failure is transient: repeating the request could succeed.
     pub fn with_retryable(mut self, retryable: bool) -> Self {
         self.inner.retryable = retryable;
+        self
+    }
+
+    /// Record what the request that failed was: whether it may have reached the server, and
+    /// whether it is safe to repeat once it has (GET, PUT, DELETE, or a request the vendor
+    /// marked safe). Set by the client on every error of a sent request.
+    pub fn with_request_outcome(mut self, reached_server: bool, idempotent: bool) -> Self {
+        self.inner.reached_server = Some(reached_server);
+        self.inner.unsafe_to_repeat = reached_server && !idempotent;
+        self
+    }
+
+    /// Keep data the server returned with the error (a GraphQL mutation answered with both
+    /// `data` and `errors[]`: what it created is here, so it is never lost).
+    pub fn with_partial_data(mut self, data: serde_json::Value) -> Self {
+        self.inner.partial_data = Some(data);
         self
     }
 
@@ -270,9 +298,41 @@ impl Error {
         self.inner.redirect_location.as_ref()
     }
 
-    /// Whether the same request may succeed if sent again (408, 429, 5xx, connection failures).
+    /// Whether **this** request may safely be sent again and could then succeed: the failure
+    /// is transient ([`Error::is_transient`]) and repeating it cannot do something twice (the
+    /// request never reached the server, or it is idempotent: GET, PUT, DELETE, or marked
+    /// safe by the vendor crate). Use this in your own retry loop: a POST that timed out after
+    /// it was sent answers `false`, because the server may have created the resource.
     pub fn is_retryable(&self) -> bool {
+        self.inner.retryable && !self.inner.unsafe_to_repeat
+    }
+
+    /// Whether the failure itself is transient (408, 429, 5xx, timeouts, connection
+    /// failures), whatever the request was. Not a licence to repeat a create: see
+    /// [`Error::is_retryable`].
+    pub fn is_transient(&self) -> bool {
         self.inner.retryable
+    }
+
+    /// Whether the request may have reached the server (`None` when the error did not come
+    /// from sending a request: a limiter, a bad parameter, a decode of a caller's input).
+    pub fn may_have_reached_server(&self) -> Option<bool> {
+        self.inner.reached_server
+    }
+
+    /// Data that came with the error: a GraphQL mutation's payload answered together with
+    /// `errors[]` (for example the created webhook's id and secret).
+    pub fn partial_data(&self) -> Option<&serde_json::Value> {
+        self.inner.partial_data.as_ref()
+    }
+
+    /// [`Error::partial_data`] decoded into `T`: `None` when there is none.
+    pub fn partial_data_as<T: serde::de::DeserializeOwned>(&self) -> Option<Result<T, Error>> {
+        let data = self.inner.partial_data.as_ref()?;
+        Some(
+            T::deserialize(data)
+                .map_err(|e| Error::new(ErrorKind::Decode, e.to_string()).with_source(e)),
+        )
     }
 
     /// Whether the server or the client's limiter refused the request for now.
@@ -335,6 +395,12 @@ impl fmt::Debug for Error {
         }
         if let Some(r) = i.retry_after {
             d.field("retry_after", &r);
+        }
+        if let Some(reached) = i.reached_server {
+            d.field("reached_server", &reached);
+        }
+        if i.partial_data.is_some() {
+            d.field("partial_data", &"…");
         }
         if let Some(s) = &i.source {
             d.field("source", &s.to_string());

@@ -1,15 +1,13 @@
 //! Client-side rate limiting to the vendors' quotas, so a busy program uses its quota fully
 //! without being answered 429.
 //!
-//! [`GcraLimiter`] is a local implementation of the generic cell rate algorithm: each request
-//! waits until its class allows it, then reserves the earliest slot the overall quota allows
-//! and waits for it. A limiter has an optional overall quota and named classes with their own
-//! quota (vendors that limit per route class); a request pays into its class and into the
-//! overall quota. Share one limiter (it is an `Arc`) between several clients that draw on the
-//! same account.
+//! [`GcraLimiter`] is a local implementation of the generic cell rate algorithm with an overall
+//! quota, per-class quotas and per-route quotas (see its docs for how they combine).
 //!
-//! With the `redis` feature, `RedisLimiter` keeps the same cells in Redis, so that any number
-//! of processes share one quota.
+//! Share one limiter (it is an `Arc`) between several clients that draw on the same account.
+//!
+//! With the `redis` feature, `RedisLimiter` keeps the overall and class cells in Redis, so that
+//! any number of processes share one quota (it does not keep per-route cells).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -26,8 +24,11 @@ use crate::Error;
 
 #[cfg(feature = "redis")]
 mod redis;
+mod route;
 #[cfg(feature = "redis")]
 pub use self::redis::{RedisLimiter, RedisLimiterBuilder, DEFAULT_REDIS_TIMEOUT};
+
+use self::route::{ExemptRoute, RouteCells};
 
 /// Something that decides when a request may be sent.
 #[async_trait]
@@ -39,6 +40,20 @@ pub trait RateLimiter: Send + Sync + fmt::Debug + 'static {
     /// returns an error of kind [`crate::ErrorKind::LimiterUnavailable`] when it is configured
     /// to fail closed; the request then fails with that error without being sent.
     async fn acquire(&self, class: Option<&str>) -> Result<(), Error>;
+
+    /// Wait until a request of `class` to `route` may be sent, and count it. This is what a
+    /// [`Client`](crate::Client) calls for every attempt.
+    ///
+    /// `route` is the route template the request was built with, placeholders unfilled (for
+    /// example `"/recordings/{id}/summary"` for every recording id), or `"<absolute>"` for a
+    /// request to an absolute URL. A limiter that counts per route (see
+    /// [`GcraLimiterBuilder::per_route`]) keys its cells by it; the default ignores the route
+    /// and calls [`RateLimiter::acquire`], so limiters written before routes existed keep
+    /// working unchanged.
+    async fn acquire_route(&self, class: Option<&str>, route: &str) -> Result<(), Error> {
+        let _ = route;
+        self.acquire(class).await
+    }
 
     /// Learn from a response's headers (`X-RateLimit-Remaining`, `X-RateLimit-Reset`).
     fn observe(&self, _class: Option<&str>, _headers: &HeaderMap) {}
@@ -77,6 +92,12 @@ impl Quota {
     /// `requests` per hour.
     pub fn per_hour(requests: u32) -> Self {
         Quota::new(requests, Duration::from_secs(3600))
+    }
+
+    /// `requests` per day (24 hours, as servers that count "per day" over a sliding or a
+    /// fixed window of 24 hours do).
+    pub fn per_day(requests: u32) -> Self {
+        Quota::new(requests, Duration::from_secs(24 * 3600))
     }
 
     /// Allow up to `burst` requests at once after an idle spell (at most the quota). A burst
@@ -122,8 +143,15 @@ impl Quota {
         self.period
     }
 
+    /// The time between two requests at the steady rate, rounded up to the nanosecond: rounded
+    /// down, `requests` intervals would fall short of the period by a few nanoseconds and a
+    /// window of exactly one period could admit one request too many.
     fn emission_interval(&self) -> Duration {
-        self.period / self.requests
+        let nanos = self
+            .period
+            .as_nanos()
+            .div_ceil(u128::from(self.requests.max(1)));
+        Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
     }
 
     /// The GCRA tolerance: how far ahead of its theoretical arrival time a request may go.
@@ -195,15 +223,44 @@ impl Cell {
         };
         self.tat = Some(base + self.quota.emission_interval());
     }
+
+    /// Whether the cell remembers nothing that still matters at `now`: it then behaves exactly
+    /// like a new cell and can be dropped.
+    fn is_idle(&self, now: Instant) -> bool {
+        self.tat.is_none_or(|tat| tat <= now) && self.blocked_until.is_none_or(|b| b <= now)
+    }
 }
 
 #[derive(Debug, Default)]
 struct Cells {
     overall: Option<Cell>,
     classes: HashMap<String, Cell>,
+    routes: RouteCells,
 }
 
-/// A local GCRA limiter with named classes and an optional overall quota.
+/// A local GCRA (generic cell rate algorithm) limiter. It has up to three kinds of quota, all
+/// optional:
+/// - an **overall** quota every request pays into ([`GcraLimiterBuilder::overall`]);
+/// - named **classes** with their own quota ([`GcraLimiterBuilder::class`]), for vendors that
+///   document limits per route class, such as "100 GETs per minute";
+/// - **per-route** quotas ([`GcraLimiterBuilder::per_route`]): every route template (the
+///   `&'static str` a request was built with, such as `"/recordings/{id}/summary"`, shared by
+///   every id) gets its own cells, made on its first request, for servers that count each
+///   route on its own (Flask-Limiter's default limits do). Routes can be exempted
+///   ([`GcraLimiterBuilder::exempt_routes`]).
+///
+/// A request must satisfy every quota that applies to it. It waits, booking nothing, until its
+/// class and its route's cells allow it now, then books all of them and the overall quota at
+/// the earliest slot the overall quota allows, under one lock, and waits for that slot.
+///
+/// That is why class and route quotas are cells of one limiter rather than two limiters asked
+/// one after the other: each of two separate limiters would book a slot before knowing how
+/// long the other holds the request, so a request held back for an hour by its route would
+/// also hold a slot of the per-minute class quota that other routes could have used, and
+/// requests released together by one limiter could crowd into a window of the other.
+///
+/// Share one limiter (it is an `Arc` inside) between several clients that draw on the same
+/// account.
 #[derive(Clone)]
 pub struct GcraLimiter {
     cells: Arc<Mutex<Cells>>,
@@ -222,6 +279,7 @@ impl fmt::Debug for GcraLimiter {
                 .map(|(k, c)| (k.clone(), c.quota))
                 .collect();
             d.field("classes", &classes);
+            d.field("per_route", &cells.routes.quotas());
         }
         d.finish()
     }
@@ -232,6 +290,8 @@ impl fmt::Debug for GcraLimiter {
 pub struct GcraLimiterBuilder {
     overall: Option<Quota>,
     classes: Vec<(String, Quota)>,
+    per_route: Vec<Quota>,
+    exempt: Option<Arc<ExemptRoute>>,
     clock: Option<Arc<dyn Clock>>,
     adapt: bool,
 }
@@ -246,6 +306,30 @@ impl GcraLimiterBuilder {
     /// A quota for one route class. Requests of a class with no quota pay only the overall one.
     pub fn class(mut self, name: impl Into<String>, quota: Quota) -> Self {
         self.classes.push((name.into(), quota));
+        self
+    }
+
+    /// A quota that every route template gets on its own, for a server that counts each route
+    /// separately (Flask-Limiter's default limits, for example). Call it once per window to
+    /// enforce several (per hour and per day): a request must then satisfy all of them.
+    ///
+    /// A route's cells are keyed by its template with the placeholder names dropped, so
+    /// `/recordings/{id}/summary` is one bucket whatever the id, and `/tags/{id}` and
+    /// `/tags/{tag_id}` are the same bucket; the method is not part of the key (`GET` and `PUT`
+    /// of one template share it, which errs on the safe side for a server that counts them
+    /// apart). Cells are made on a route's first request and dropped once idle. Route quotas
+    /// apply only through [`RateLimiter::acquire_route`], which the client calls; a plain
+    /// [`RateLimiter::acquire`] pays the class and overall quotas only.
+    pub fn per_route(mut self, quota: Quota) -> Self {
+        self.per_route.push(quota);
+        self
+    }
+
+    /// Routes that pay no per-route quota: `exempt(route)` is asked with the route template
+    /// (for example `|route| route.contains("/status")` for a server that does not count status
+    /// polls). An exempt request still pays its class and the overall quota.
+    pub fn exempt_routes(mut self, exempt: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
+        self.exempt = Some(Arc::new(exempt));
         self
     }
 
@@ -270,6 +354,7 @@ impl GcraLimiterBuilder {
                 .into_iter()
                 .map(|(name, q)| (name, Cell::new(q)))
                 .collect(),
+            routes: RouteCells::new(self.per_route, self.exempt),
         };
         GcraLimiter {
             cells: Arc::new(Mutex::new(cells)),
@@ -293,54 +378,66 @@ impl GcraLimiter {
         GcraLimiter::builder().overall(quota).build()
     }
 
-    /// Reserve a slot for a request of `class`: `Ok(slot)` once the class allows a request now
-    /// (the class and the overall quota are then both booked at the earliest slot the overall
-    /// quota allows), or `Err(free_at)`, booking nothing, while the class is not free yet.
+    /// Reserve a slot for a request of `class` to `route`: `Ok(slot)` once the class and the
+    /// route's cells allow a request now (they and the overall quota are then all booked at
+    /// the earliest slot the overall quota allows), or `Err(free_at)`, booking nothing, while
+    /// the class or the route is not free yet.
     ///
-    /// Waiting for the class before booking the overall quota matters: a request its class holds
-    /// back must not book an overall slot far ahead, since one GCRA cell cannot leave the slots
-    /// before it free for other requests, and the overall quota would then sit idle.
-    fn reserve(&self, class: Option<&str>) -> Result<Instant, Instant> {
+    /// Waiting for the class and the route before booking the overall quota matters: a request
+    /// they hold back must not book an overall slot far ahead, since one GCRA cell cannot leave
+    /// the slots before it free for other requests, and the overall quota would then sit idle.
+    fn reserve(&self, class: Option<&str>, route: Option<&str>) -> Result<Instant, Instant> {
         let now = self.clock.now();
         let Ok(mut guard) = self.cells.lock() else {
             return Ok(now);
         };
-        let cells = &mut *guard;
-        let mut class_cell = class.and_then(|c| cells.classes.get_mut(c));
-        if let Some(cell) = &class_cell {
-            let free_at = cell.earliest(now);
-            if free_at > now {
-                return Err(free_at);
-            }
+        let Cells {
+            overall,
+            classes,
+            routes,
+        } = &mut *guard;
+        let mut class_cell = class.and_then(|c| classes.get_mut(c));
+        let mut route_cells = route.and_then(|r| routes.cells_for(r, now));
+        let free_at = class_cell
+            .iter()
+            .map(|cell| cell.earliest(now))
+            .chain(
+                route_cells
+                    .iter()
+                    .flat_map(|cells| cells.iter().map(|cell| cell.earliest(now))),
+            )
+            .max();
+        if let Some(free_at) = free_at.filter(|t| *t > now) {
+            return Err(free_at);
         }
         let mut slot = now;
-        if let Some(cell) = &cells.overall {
+        if let Some(cell) = overall {
             slot = slot.max(cell.earliest(now));
-        }
-        if let Some(cell) = &mut cells.overall {
             cell.commit(slot);
         }
         if let Some(cell) = &mut class_cell {
             cell.commit(slot);
         }
+        for cell in route_cells.iter_mut().flat_map(|cells| cells.iter_mut()) {
+            cell.commit(slot);
+        }
         Ok(slot)
     }
-}
 
-#[async_trait]
-impl RateLimiter for GcraLimiter {
-    async fn acquire(&self, class: Option<&str>) -> Result<(), Error> {
+    /// Wait for a slot for a request of `class` (to `route`, when known) and book it.
+    async fn wait_for_slot(&self, class: Option<&str>, route: Option<&str>) {
         loop {
-            let reserved = self.reserve(class);
+            let reserved = self.reserve(class, route);
             let now = self.clock.now();
             match reserved {
                 Ok(slot) => {
                     if slot > now {
                         self.clock.sleep(slot - now).await;
                     }
-                    return Ok(());
+                    return;
                 }
-                // Another request of the class may take the slot first: then wait again.
+                // Another request of the class or route may take the slot first: then wait
+                // again.
                 Err(free_at) => {
                     if free_at > now {
                         self.clock.sleep(free_at - now).await;
@@ -348,6 +445,19 @@ impl RateLimiter for GcraLimiter {
                 }
             }
         }
+    }
+}
+
+#[async_trait]
+impl RateLimiter for GcraLimiter {
+    async fn acquire(&self, class: Option<&str>) -> Result<(), Error> {
+        self.wait_for_slot(class, None).await;
+        Ok(())
+    }
+
+    async fn acquire_route(&self, class: Option<&str>, route: &str) -> Result<(), Error> {
+        self.wait_for_slot(class, Some(route)).await;
+        Ok(())
     }
 
     fn observe(&self, class: Option<&str>, headers: &HeaderMap) {

@@ -43,6 +43,8 @@ pub struct RequestBuilder {
     rate_class: Option<&'static str>,
     /// Overrides the client's request timeout for this request.
     timeout: Option<Duration>,
+    /// Overrides the client's limit on a buffered success body.
+    max_body_size: Option<usize>,
     /// An absolute URL to call instead of the route under the base URL, without credentials.
     absolute: Option<Url>,
     error: Option<Error>,
@@ -99,6 +101,7 @@ impl RequestBuilder {
             retry_safe: false,
             rate_class: None,
             timeout: None,
+            max_body_size: None,
             absolute: None,
             error: None,
         }
@@ -203,6 +206,14 @@ impl RequestBuilder {
         self
     }
 
+    /// The largest success body this request buffers, instead of the client's
+    /// [`max_body_size`](crate::ClientBuilder::max_body_size) (for a call known to return
+    /// more).
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+
     /// Fail before sending with `InvalidRequest` (used by vendor builders to report a
     /// documented bound that the caller broke).
     pub fn invalid(mut self, message: impl Into<String>) -> Self {
@@ -258,9 +269,10 @@ impl RequestBuilder {
     /// Send and stream the success body (downloads: audio, calendars, subtitles). Retries
     /// cover the response head only; a stream that breaks midway is an error for the caller.
     pub async fn send_stream(self) -> Result<ByteStream, Error> {
-        self.execute(Mode::Streamed, |received| {
+        let limit = self.client.inner.max_download_size;
+        self.execute(Mode::Streamed, move |received| {
             Ok(match received {
-                Received::Streamed(r) => ByteStream::new(r),
+                Received::Streamed(r) => ByteStream::new(r, limit),
                 Received::Buffered(r) => ByteStream::from_bytes(r.status, r.headers, r.body),
             })
         })
@@ -358,6 +370,9 @@ impl RequestBuilder {
         }
         let url = self.url()?;
         let inner = self.client.inner.clone();
+        if inner.builtin_http && !crate::tls::scheme_supported(url.scheme()) {
+            return Err(crate::tls::https_unavailable());
+        }
         let span = tracing::info_span!(
             "request",
             vendor = inner.vendor,
@@ -366,13 +381,19 @@ impl RequestBuilder {
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
+        let idempotent = self.is_idempotent();
+        let mut reached_any = false;
+        let reached = &mut reached_any;
         let (result, attempts, status) = async move {
             let policy = &inner.retry;
-            let idempotent = self.is_idempotent();
             let mut attempt: u32 = 0;
             loop {
                 attempt += 1;
-                if let Err(error) = inner.limiter.acquire(self.rate_class).await {
+                if let Err(error) = inner
+                    .limiter
+                    .acquire_route(self.rate_class, self.route)
+                    .await
+                {
                     // Nothing was sent: a limiter that fails closed stops the request here.
                     let status = error.status();
                     return (Err(error), attempt, status);
@@ -401,9 +422,10 @@ impl RequestBuilder {
                         reached_server,
                     } => (error, reached_server),
                 };
+                *reached |= reached_server;
                 let replayable = !matches!(self.body, Body::Multipart(_));
                 let may_repeat = replayable && (idempotent || !reached_server);
-                if !error.is_retryable() || !may_repeat || attempt >= policy.max_attempts {
+                if !error.is_transient() || !may_repeat || attempt >= policy.max_attempts {
                     let status = error.status();
                     return (Err(error), attempt, status);
                 }
@@ -421,6 +443,13 @@ impl RequestBuilder {
                         );
                     }
                     Some(server_wait) => server_wait,
+                    // A rate limit with no hint, on a vendor whose bare 429 means a long
+                    // window is spent: report it now rather than retry blindly.
+                    None if error.is_rate_limited() && !policy.retry_unhinted_rate_limits => {
+                        tracing::debug!("rate limited without a wait to honour");
+                        let status = error.status();
+                        return (Err(error), attempt, status);
+                    }
                     None => policy.backoff(attempt),
                 };
                 if !inner.budget.try_acquire(error.is_timeout()) {
@@ -439,7 +468,8 @@ impl RequestBuilder {
         if let Some(status) = status {
             span.record("status", status.as_u16());
         }
-        result
+        // The error says what the request was, so `is_retryable()` answers for this request.
+        result.map_err(|error| error.with_request_outcome(reached_any, idempotent))
     }
 
     /// Send once and classify what happened.
@@ -525,11 +555,25 @@ impl RequestBuilder {
         tracing::Span::current().record("status", status.as_u16());
         if status.is_success() {
             if mode == Mode::Streamed {
+                if let Some(limit) = inner.max_download_size {
+                    if let Some(length) = response.content_length().filter(|&n| n > limit) {
+                        return too_large(length_over(length, limit, "max_download_size"));
+                    }
+                }
                 return Outcome::Done(Received::Streamed(response));
             }
             let headers = response.headers().clone();
             inner.limiter.observe(self.rate_class, &headers);
-            return match read_body(response, None).await {
+            let limit = self.max_body_size.unwrap_or(inner.max_body_size);
+            if let Some(length) = response.content_length().filter(|&n| n > limit as u64) {
+                // Refused on the header's word, before reading a byte of the body.
+                return too_large(length_over(length, limit as u64, "max_body_size"));
+            }
+            return match read_body(response, Some(limit.saturating_add(1))).await {
+                Ok(body) if body.len() > limit => too_large(format!(
+                    "the response body is larger than the limit of {limit} bytes \
+                     (ClientBuilder::max_body_size); reading stopped there"
+                )),
                 Ok(body) => Outcome::Done(Received::Buffered(RawResponse {
                     status,
                     headers,
@@ -598,6 +642,21 @@ impl RequestBuilder {
         }
         error
     }
+}
+
+/// A body over a size limit: the server answered, and the same request would answer the same.
+fn too_large<T>(message: String) -> Outcome<T> {
+    Outcome::Failed {
+        error: Error::new(ErrorKind::BodyTooLarge, message),
+        reached_server: true,
+    }
+}
+
+fn length_over(length: u64, limit: u64, setting: &str) -> String {
+    format!(
+        "the response's Content-Length of {length} bytes is over the limit of {limit} bytes \
+         (ClientBuilder::{setting}); nothing was read"
+    )
 }
 
 /// At most this much of an error response's body is read: enough for any vendor's error JSON

@@ -89,9 +89,12 @@ impl std::fmt::Debug for ByteStream {
 }
 
 impl ByteStream {
-    pub(crate) fn new(response: reqwest::Response) -> Self {
+    /// The body of `response`, ending with `BodyTooLarge` once more than `limit` bytes came.
+    pub(crate) fn new(response: reqwest::Response, limit: Option<u64>) -> Self {
         let status = response.status();
         let headers = response.headers().clone();
+        let mut received: u64 = 0;
+        let mut over = false;
         let body = response
             .bytes_stream()
             .map(|chunk| {
@@ -104,6 +107,26 @@ impl ByteStream {
                     };
                     Error::new(kind, "the download broke off").with_source(e)
                 })
+            })
+            .map(move |chunk| {
+                let chunk = chunk?;
+                received = received.saturating_add(chunk.len() as u64);
+                match limit {
+                    Some(limit) if received > limit => Err(Error::new(
+                        ErrorKind::BodyTooLarge,
+                        format!(
+                            "the download passed the limit of {limit} bytes \
+                             (ClientBuilder::max_download_size)"
+                        ),
+                    )),
+                    _ => Ok(chunk),
+                }
+            })
+            .take_while(move |item| {
+                // Nothing after the first error over the limit.
+                let go = !over;
+                over |= item.is_err();
+                futures::future::ready(go)
             })
             .boxed();
         ByteStream {

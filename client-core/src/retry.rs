@@ -37,6 +37,15 @@ pub struct RetryPolicy {
     pub max_retry_after: Duration,
     /// A vendor header giving the quota reset, read when `Retry-After` is absent.
     pub reset_header: Option<(HeaderName, ResetFormat)>,
+    /// Whether a rate-limit error that names no wait (no `Retry-After`, no reset header) is
+    /// retried after the usual backoff (default `true`).
+    ///
+    /// Turn it off for a vendor whose bare 429 means a long window is spent: Speakr answers
+    /// 429 without any header once a route's hourly quota is used up, so a retry a second later
+    /// is refused again. The call then fails after one attempt with
+    /// [`ErrorKind::RateLimited`](crate::ErrorKind::RateLimited) (and no `retry_after`), and
+    /// the caller decides when to try again. A 429 that does name a wait is handled as always.
+    pub retry_unhinted_rate_limits: bool,
 }
 
 impl Default for RetryPolicy {
@@ -47,6 +56,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(20),
             max_retry_after: Duration::from_secs(60),
             reset_header: None,
+            retry_unhinted_rate_limits: true,
         }
     }
 }

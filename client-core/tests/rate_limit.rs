@@ -474,3 +474,259 @@ async fn two_clients_sharing_one_limiter_stay_within_the_quota_together() {
         assert!(*n >= 9, "window {k}: only {n} of 10 used");
     }
 }
+
+// ---- Per-route quotas -------------------------------------------------------------------
+
+/// What each route acquire recorded: the (virtual) instant it returned and the bucket it
+/// belongs to.
+type RouteLog = Arc<Mutex<Vec<(Instant, &'static str)>>>;
+
+/// Run one task per `(class, route, bucket)`, each acquiring `route` in a loop until `end`, and
+/// return the instants at which acquires returned (before `end`), with the bucket named.
+async fn run_route_tasks(
+    limiter: Arc<GcraLimiter>,
+    tasks: &[(Option<&'static str>, &'static str, &'static str)],
+    end: Instant,
+) -> Vec<(Instant, &'static str)> {
+    let log: RouteLog = Arc::default();
+    let mut handles = Vec::new();
+    for (class, route, bucket) in tasks.iter().copied() {
+        let limiter = limiter.clone();
+        let log = log.clone();
+        handles.push(tokio::spawn(async move {
+            loop {
+                limiter.acquire_route(class, route).await.unwrap();
+                let now = Instant::now();
+                if now >= end {
+                    break;
+                }
+                log.lock().unwrap().push((now, bucket));
+            }
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    let entries = log.lock().unwrap().clone();
+    entries
+}
+
+fn bucket_times(entries: &[(Instant, &'static str)], bucket: &str) -> Vec<Instant> {
+    entries
+        .iter()
+        .filter(|(_, b)| *b == bucket)
+        .map(|(t, _)| *t)
+        .collect()
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+/// Speakr's shape: a per-minute class table and, per route, 900 per hour (a third as burst)
+/// and 4500 per day (half as burst), status polling exempt.
+fn per_route_limiter() -> GcraLimiter {
+    GcraLimiter::builder()
+        .class("get", Quota::per_minute(100).with_tenth_burst())
+        .per_route(Quota::per_hour(900).with_burst_within_quota(300))
+        .per_route(Quota::per_day(4500).with_burst_within_quota(2250))
+        .exempt_routes(|route| route.contains("/status"))
+        .build()
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_hour_or_day_window_holds_more_than_a_route_quota_over_thirty_hours() {
+    let limiter = Arc::new(per_route_limiter());
+    let start = Instant::now();
+    let end = start + Duration::from_secs(30 * 3600);
+    // Two spellings of one template are one bucket; `/tags` is another; every task shares the
+    // `get` class.
+    let tasks = [
+        (Some("get"), "/recordings/{id}/summary", "summary"),
+        (Some("get"), "/recordings/{id}/summary", "summary"),
+        (Some("get"), "/recordings/{recording_id}/summary", "summary"),
+        (Some("get"), "/tags", "tags"),
+        (Some("get"), "/tags", "tags"),
+    ];
+    let entries = run_route_tasks(limiter, &tasks, end).await;
+    for bucket in ["summary", "tags"] {
+        let times = bucket_times(&entries, bucket);
+        let in_hour = max_in_any_window(&times, HOUR);
+        let in_day = max_in_any_window(&times, DAY);
+        assert!(in_hour <= 900, "{bucket}: {in_hour} in one hour");
+        assert!(in_day <= 4500, "{bucket}: {in_day} in one day");
+        // The quotas are used: from a route's first call (one route may wait a few minutes
+        // for the shared class), its whole first hour, and nearly its whole first day; then
+        // the day quota holds it to its steady rate (2251 a day, about 94 an hour).
+        let first = times.iter().min().copied().unwrap();
+        assert!(first - start < Duration::from_secs(600), "{bucket} starved");
+        let hours = per_aligned_window(&times, first, HOUR, 29);
+        assert!(hours[0] >= 890, "{bucket}: first hour only {}", hours[0]);
+        let first_day = per_aligned_window(&times, first, DAY, 1)[0];
+        assert!(first_day >= 4450, "{bucket}: first day only {first_day}");
+        assert!(
+            hours[24..].iter().all(|n| *n <= 100),
+            "{bucket}: the day quota does not hold after the first day: {hours:?}"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn exempt_routes_and_route_less_acquires_pay_no_route_quota() {
+    let limiter = GcraLimiter::builder()
+        .per_route(Quota::per_hour(1))
+        .exempt_routes(|route| route.contains("/status") || route.ends_with("batch-status"))
+        .build();
+    let start = Instant::now();
+    for _ in 0..2000 {
+        limiter
+            .acquire_route(None, "/recordings/{id}/status")
+            .await
+            .unwrap();
+        limiter
+            .acquire_route(None, "/recordings/batch-status")
+            .await
+            .unwrap();
+        limiter.acquire(None).await.unwrap();
+    }
+    assert_eq!(Instant::now(), start, "nothing waited");
+    limiter.acquire_route(None, "/tags").await.unwrap();
+    assert_eq!(Instant::now(), start);
+    limiter.acquire_route(None, "/tags").await.unwrap();
+    assert_eq!(
+        Instant::now() - start,
+        HOUR,
+        "the second /tags waits an hour"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_request_held_by_its_route_books_no_class_slot() {
+    // One class at 1 per second; a route quota of 2 per hour (both at once).
+    let limiter = Arc::new(
+        GcraLimiter::builder()
+            .class("get", Quota::per_second(1))
+            .per_route(Quota::per_hour(2).with_burst_within_quota(2))
+            .build(),
+    );
+    let start = Instant::now();
+    let held = {
+        let limiter = limiter.clone();
+        tokio::spawn(async move {
+            for _ in 0..3 {
+                limiter.acquire_route(Some("get"), "/a").await.unwrap();
+            }
+            Instant::now()
+        })
+    };
+    let mut other = Vec::new();
+    for route in ["/b", "/c", "/d", "/e", "/f", "/g", "/h", "/i", "/j", "/k"] {
+        limiter.acquire_route(Some("get"), route).await.unwrap();
+        other.push(Instant::now() - start);
+    }
+    // `/a`'s third request waits for its route (an hour) without holding the class: the
+    // other routes still get one request a second (two went to `/a` first).
+    assert!(
+        other[9] <= Duration::from_secs(12),
+        "other routes were held back: {other:?}"
+    );
+    // An hour after its first request, which shared the class with the others.
+    let held = held.await.unwrap() - start;
+    assert!(
+        held >= HOUR && held <= HOUR + Duration::from_secs(12),
+        "{held:?}"
+    );
+}
+
+/// A server that counts calls per route template: the path with every number replaced by `{}`.
+fn template_of(path: &str) -> String {
+    path.split('/')
+        .map(|s| {
+            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+                "{}"
+            } else {
+                s
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_id_of_a_template_shares_one_bucket_through_the_client() {
+    let server = MockServer::start().await;
+    let seen: Arc<Mutex<Vec<String>>> = Arc::default();
+    {
+        let seen = seen.clone();
+        Mock::given(method("GET"))
+            .respond_with(move |req: &Request| {
+                seen.lock().unwrap().push(template_of(req.url.path()));
+                ResponseTemplate::new(200)
+            })
+            .mount(&server)
+            .await;
+    }
+    let clock = RecordingClock::new();
+    // Three calls per route at once, then one an hour.
+    let limiter = GcraLimiter::builder()
+        .per_route(Quota::per_hour(3).with_burst_within_quota(3))
+        .exempt_routes(|route| route.contains("/status"))
+        .clock(Arc::new(clock.clone()))
+        .build();
+    let client = Client::builder(server.uri())
+        .rate_limiter(Arc::new(limiter))
+        .build()
+        .unwrap();
+
+    for id in 1..=3 {
+        client
+            .get("/recordings/{id}/summary")
+            .param(id)
+            .send_empty()
+            .await
+            .unwrap();
+    }
+    for _ in 0..3 {
+        client.get("/tags").send_empty().await.unwrap();
+    }
+    for id in 1..=50 {
+        client
+            .get("/recordings/{id}/status")
+            .param(id)
+            .send_empty()
+            .await
+            .unwrap();
+    }
+    assert!(
+        clock.sleeps().is_empty(),
+        "three ids, another template and exempt polling all went at once: {:?}",
+        clock.sleeps()
+    );
+    // A fourth id of the template, then a fifth under another placeholder name: each waits
+    // for the template's hour quota.
+    client
+        .get("/recordings/{id}/summary")
+        .param(4)
+        .send_empty()
+        .await
+        .unwrap();
+    client
+        .get("/recordings/{recording_id}/summary")
+        .param(5)
+        .send_empty()
+        .await
+        .unwrap();
+    let sleeps = clock.sleeps();
+    assert_eq!(sleeps.len(), 2, "{sleeps:?}");
+    for s in &sleeps {
+        assert!(
+            *s > HOUR - Duration::from_secs(60) && *s <= HOUR,
+            "waited {s:?} instead of about an hour"
+        );
+    }
+    let seen = seen.lock().unwrap().clone();
+    let count = |t: &str| seen.iter().filter(|s| s.as_str() == t).count();
+    assert_eq!(count("/recordings/{}/summary"), 5);
+    assert_eq!(count("/tags"), 3);
+    assert_eq!(count("/recordings/{}/status"), 50);
+    assert_eq!(seen.len(), 58, "each call was sent once");
+}

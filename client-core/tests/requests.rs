@@ -288,7 +288,10 @@ async fn user_agent_and_default_headers_are_sent() {
     let client = Client::builder(server.uri()).build().unwrap();
     let (h, _) = sent_headers(&client, &server).await;
     let ua = header_str(&h, "user-agent").unwrap();
-    assert_eq!(ua, concat!("client-core/", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        ua,
+        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"))
+    );
 
     let client = Client::builder(server.uri())
         .user_agent("speakr-client/0.1.0")

@@ -154,7 +154,10 @@ async fn check_server_error(status: u16) {
         .await;
         assert_eq!(err.kind(), ErrorKind::Http, "{call:?}");
         assert_eq!(err.status(), Some(StatusCode::from_u16(status).unwrap()));
-        assert!(err.is_retryable());
+        assert!(err.is_transient());
+        // Whether the caller may repeat it: only a repeatable call (a plain POST reached the
+        // server and may have created something).
+        assert_eq!(err.is_retryable(), call.repeatable(), "{call:?}");
         assert_eq!(err.retry_after(), None);
         assert_backoff(call, &sleeps, expected as usize - 1, &policy);
     }
@@ -265,6 +268,34 @@ async fn status_429_without_retry_after_backs_off_with_jitter() {
 }
 
 #[tokio::test]
+async fn an_unhinted_429_is_reported_at_once_when_the_policy_says_so() {
+    let policy = RetryPolicy {
+        retry_unhinted_rate_limits: false,
+        ..RetryPolicy::default()
+    };
+    for call in CALLS {
+        let (err, sleeps, _) = against(call, ResponseTemplate::new(429), 1, policy.clone()).await;
+        assert_eq!(err.kind(), ErrorKind::RateLimited, "{call:?}");
+        assert_eq!(err.retry_after(), None);
+        assert!(sleeps.is_empty(), "{call:?}: slept {sleeps:?}");
+    }
+    // A 429 that names its wait is still waited for and retried.
+    let (err, sleeps, _) = against(
+        Call::Get,
+        ResponseTemplate::new(429).insert_header("retry-after", "2"),
+        3,
+        policy.clone(),
+    )
+    .await;
+    assert!(err.is_rate_limited());
+    assert_eq!(sleeps, vec![Duration::from_secs(2); 2]);
+    // Other failures keep their backoff.
+    let (err, sleeps, policy) = against(Call::Get, ResponseTemplate::new(503), 3, policy).await;
+    assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    assert_backoff(Call::Get, &sleeps, 2, &policy);
+}
+
+#[tokio::test]
 async fn retry_after_above_the_maximum_returns_rate_limited_without_sleeping() {
     let policy = RetryPolicy {
         max_retry_after: Duration::from_secs(60),
@@ -357,7 +388,10 @@ async fn a_slow_response_times_out_and_only_repeatable_calls_are_retried() {
         .await;
         assert_eq!(err.kind(), ErrorKind::Timeout, "{call:?}: {err:?}");
         assert!(err.is_timeout());
-        assert!(err.is_retryable());
+        assert!(err.is_transient());
+        // Whether the caller may repeat it: only a repeatable call (a plain POST reached the
+        // server and may have created something).
+        assert_eq!(err.is_retryable(), call.repeatable(), "{call:?}");
         assert_eq!(err.status(), None);
         assert_backoff(call, &sleeps, expected as usize - 1, &policy);
     }
@@ -376,7 +410,9 @@ async fn connection_refused_is_retried_for_every_method() {
         let h = harness(&base);
         let err = call.send(&h.client).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Connect, "{call:?}: {err:?}");
-        assert!(err.is_retryable());
+        // Nothing reached the server: every call, a plain POST too, may be repeated.
+        assert!(err.is_retryable(), "{call:?}");
+        assert_eq!(err.may_have_reached_server(), Some(false));
         assert_eq!(err.status(), None);
         // Nothing reached a server, so even a plain POST is tried three times.
         assert_eq!(h.attempts.count(), 3, "{call:?}");
@@ -469,7 +505,10 @@ async fn check_broken_response(how: Break) {
         let err = call.send(&h.client).await.unwrap_err();
         let expected = if call.repeatable() { 3 } else { 1 };
         assert_eq!(err.kind(), ErrorKind::Transport, "{call:?}: {err:?}");
-        assert!(err.is_retryable());
+        assert!(err.is_transient());
+        // Whether the caller may repeat it: only a repeatable call (a plain POST reached the
+        // server and may have created something).
+        assert_eq!(err.is_retryable(), call.repeatable(), "{call:?}");
         assert_eq!(requests.load(Ordering::SeqCst), expected, "{call:?}");
         assert_eq!(h.attempts.count(), expected, "{call:?}");
         assert_backoff(call, &h.clock.sleeps(), expected - 1, &h.policy);

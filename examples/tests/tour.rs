@@ -26,7 +26,8 @@ fn the_tour_shows_every_vendor_and_exits_zero() {
             "speakr-client",
             "heilo-client",
             "hedy-client",
-            "healthie-client"
+            "healthie-client",
+            "transcripts"
         ],
         "{stdout}"
     );
@@ -40,6 +41,12 @@ fn the_tour_shows_every_vendor_and_exits_zero() {
         "in the Guide dialect",
         "in the Rfc9421 dialect",
         "the event's appointment: 1001",
+        // One transcript per vendor, in one model, rendered the same way.
+        "speakr 1 ",
+        "hedy sess_7Qm2xK9aL0 ",
+        "healthie 1001 ",
+        "(from call.completed)",
+        "as WebVTT: ",
     ] {
         assert!(stdout.contains(expected), "{expected:?} not in:\n{stdout}");
     }

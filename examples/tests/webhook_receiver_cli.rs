@@ -1,7 +1,8 @@
 //! Runs the `webhook-receiver` binary as a process on a free port and sends it deliveries over
 //! HTTP: the vendor mocks' signed deliveries, the same again (duplicates), tampered ones, a
 //! Heilo handshake, a Healthie delivery signed with webhook-verify's signer, and Healthie's
-//! AI-Scribe events POSTed by healthie-client's mock in each signature dialect.
+//! AI-Scribe events POSTed by healthie-client's mock in each signature dialect, and the
+//! answer to deliveries it cannot verify (`--on-unverified reject|retry`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Stdio;
@@ -15,7 +16,7 @@ use hedy_client::webhooks::{BodyForm, EventType};
 use heilo_client::mock::MockHeilo;
 use http::{HeaderName, HeaderValue, StatusCode};
 use speakr_client::mock::MockSpeakr;
-use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdout, Command};
 use webhook_verify::healthie::Dialect;
 
@@ -381,4 +382,202 @@ async fn unset_secrets_are_not_mounted_and_ctrl_c_stops_the_server() {
     }
     #[cfg(not(unix))]
     rx.child.kill().await.unwrap();
+}
+
+/// One HTTP/1.1 POST on a fresh connection, written by hand so that the answer's headers are
+/// seen exactly as sent: the status, the `Retry-After` header if any, and the body.
+async fn post_http(
+    url: &str,
+    headers: &[(HeaderName, HeaderValue)],
+    body: &[u8],
+) -> (u16, Option<String>, String) {
+    let rest = url.strip_prefix("http://").unwrap();
+    let (authority, path) = rest.split_at(rest.find('/').unwrap());
+    let mut stream = tokio::net::TcpStream::connect(authority).await.unwrap();
+    let mut request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        if name != http::header::CONTENT_TYPE && name != http::header::CONTENT_LENGTH {
+            request.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+        }
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    stream.write_all(body).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(WAIT, stream.read_to_end(&mut answer))
+        .await
+        .expect("no answer in time")
+        .unwrap();
+    let answer = String::from_utf8(answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let retry_after = lines
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.eq_ignore_ascii_case("retry-after"))
+        .map(|(_, value)| value.trim().to_owned());
+    (status, retry_after, body.to_owned())
+}
+
+/// A Speakr delivery recorded from a real server, signed with `secret` as Speakr would.
+fn speakr_delivery(secret: &str) -> (String, Vec<(HeaderName, HeaderValue)>, Vec<u8>) {
+    let created = MockSpeakr::recorded_deliveries()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.event_type == "recording.created")
+        .unwrap();
+    let headers = webhook_verify::speakr::sign_delivery(
+        secret,
+        &created.delivery_id,
+        "recording.created",
+        "2026-12-06T09:00:00Z",
+        &created.body,
+    )
+    .unwrap();
+    (created.delivery_id, headers, created.body.to_vec())
+}
+
+/// Start the receiver with only a Speakr route and skip the route lines.
+async fn speakr_receiver(args: &[&str]) -> Receiver {
+    let mut rx = Receiver::start(args, &[]).await;
+    assert_eq!(rx.line().await, "mounted POST /hooks/speakr");
+    for vendor in ["hedy", "heilo", "healthie"] {
+        let line = rx.line().await;
+        assert!(
+            line.starts_with(&format!("not mounted /hooks/{vendor}")),
+            "{line}"
+        );
+    }
+    rx
+}
+
+const OLD_SECRET: &str = "speakr-old-secret";
+const NEW_SECRET: &str = "speakr-new-secret";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unverified_deliveries_get_401_or_503_as_chosen() {
+    let no_match = "no configured secret matches the signature";
+    for (choice, status, retry_after) in [
+        (None, 401, None),
+        (Some("reject"), 401, None),
+        (Some("retry"), 503, Some("30".to_owned())),
+    ] {
+        let mut args = vec!["--speakr-secret", OLD_SECRET];
+        if let Some(choice) = choice {
+            args.extend(["--on-unverified", choice]);
+        }
+        let mut rx = speakr_receiver(&args).await;
+        let url = rx.url("speakr");
+
+        // Signed with a secret the receiver does not have.
+        let (id, headers, body) = speakr_delivery(NEW_SECRET);
+        assert_eq!(
+            post_http(&url, &headers, &body).await,
+            (status, retry_after.clone(), no_match.to_owned()),
+            "{choice:?}"
+        );
+        assert_eq!(
+            rx.line().await,
+            format!("speakr rejected {status}: {no_match}")
+        );
+        // A tampered body does not verify either: the same answer.
+        let (_, headers, body) = speakr_delivery(OLD_SECRET);
+        let (got, got_retry_after, _) = post_http(&url, &headers, &tampered(&body)).await;
+        assert_eq!((got, got_retry_after), (status, retry_after), "{choice:?}");
+        assert_eq!(
+            rx.line().await,
+            format!("speakr rejected {status}: {no_match}")
+        );
+        // No signature header at all: 400 whatever the choice, no retry can fix it.
+        let unsigned: Vec<_> = headers
+            .iter()
+            .filter(|(name, _)| name != "speakr-signature")
+            .cloned()
+            .collect();
+        let (got, got_retry_after, _) = post_http(&url, &unsigned, &body).await;
+        assert_eq!((got, got_retry_after), (400, None), "{choice:?}");
+        assert!(rx.line().await.starts_with("speakr rejected 400: "));
+        // Signed with the receiver's secret: processed.
+        assert_eq!(
+            post_http(&url, &headers, &body).await,
+            (200, None, "ok".to_owned())
+        );
+        assert_eq!(
+            check(&rx.words().await, "speakr", "recording.created", "first"),
+            id
+        );
+        rx.child.kill().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_retry_a_delivery_signed_during_a_rotation_is_processed_on_its_retry() {
+    // Speakr has rotated: it signs every attempt with the new secret. The receiver still
+    // knows only the old one and asks for a retry...
+    let (id, headers, body) = speakr_delivery(NEW_SECRET);
+    let mut rx =
+        speakr_receiver(&["--speakr-secret", OLD_SECRET, "--on-unverified", "retry"]).await;
+    let (status, retry_after, _) = post_http(&rx.url("speakr"), &headers, &body).await;
+    assert_eq!((status, retry_after.as_deref()), (503, Some("30")));
+    assert!(rx.line().await.starts_with("speakr rejected 503: "));
+    rx.child.kill().await.unwrap();
+
+    // ... which reaches it, identical, once it has the new secret (the old one kept beside
+    // it for attempts in flight).
+    let mut rx = speakr_receiver(&[
+        "--speakr-secret",
+        NEW_SECRET,
+        "--speakr-secret",
+        OLD_SECRET,
+        "--on-unverified",
+        "retry",
+    ])
+    .await;
+    assert_eq!(
+        post_http(&rx.url("speakr"), &headers, &body).await,
+        (200, None, "ok".to_owned())
+    );
+    assert_eq!(
+        check(&rx.words().await, "speakr", "recording.created", "first"),
+        id
+    );
+    rx.child.kill().await.unwrap();
+}
+
+#[test]
+fn help_documents_the_answer_to_unverified_deliveries() {
+    let help = |flag: &str| {
+        let out = std::process::Command::new(BIN).arg(flag).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let short = help("-h");
+    for text in [
+        "--on-unverified <ON_UNVERIFIED>",
+        "The answer to a delivery whose signature, digest or timestamp does not verify: \
+         401 (`reject`) or 503 with `Retry-After: 30` (`retry`) [default: reject] \
+         [possible values: reject, retry]",
+    ] {
+        assert!(short.contains(text), "{text:?} not in {short}");
+    }
+    let long = help("--help");
+    for text in [
+        "Speakr never retries a 4xx other than 408 and 429",
+        "During a secret rotation, `reject` loses the deliveries",
+        "- reject: 401 Unauthorized: a permanent failure for Speakr (no retry)",
+        "- retry:  503 Service Unavailable with `Retry-After`: the vendor retries",
+    ] {
+        assert!(long.contains(text), "{text:?} not in {long}");
+    }
 }

@@ -357,6 +357,7 @@ impl<'a> Appointments<'a> {
             &APPOINTMENT_COLLECTION,
             AppointmentFilters::default(),
             DEFAULT_PAGE_SIZE,
+            |item: &Appointment| item.id.as_str(),
         )
     }
 }

@@ -194,9 +194,12 @@ impl HealthieClient {
     /// Send a mutation whose selection is `field { messages { field message } ... }` with
     /// variables `{"input": input}`, and return the rest of its payload.
     ///
-    /// Any `errors[]` entry fails the call; non-empty `messages` are a `Validation` error with
-    /// the field messages (see [`crate::error::field_errors`]); a `null` payload is a `Decode`
-    /// error.
+    /// Any `errors[]` entry fails the call; when the response also carries the mutation's
+    /// payload (it ran, then something failed), the payload is kept on the error as
+    /// [`Error::partial_data`] and [`Error::is_retryable`] is `false`, so what was created (a
+    /// webhook's id and secret) is never lost nor created twice. Non-empty `messages` are a
+    /// `Validation` error with the field messages (see [`crate::error::field_errors`]); a
+    /// `null` payload is a `Decode` error.
     pub(crate) async fn mutate<T, I>(
         &self,
         operation: &'static Operation,
@@ -212,20 +215,30 @@ impl HealthieClient {
         struct Input<'a, I: ?Sized> {
             input: &'a I,
         }
-        let data: std::collections::BTreeMap<String, Option<MutationPayload<T>>> = self
-            .execute(operation, &Input { input })
-            .await?
-            .into_result()?;
-        let payload = data
+        let response: Response<std::collections::BTreeMap<String, Option<Value>>> =
+            self.execute(operation, &Input { input }).await?;
+        let payload = response
+            .data
             .into_iter()
             .find(|(k, _)| k == field)
             .and_then(|(_, v)| v);
+        if !response.errors.is_empty() {
+            // The mutation ran (there is data) yet reported errors: what it created is kept
+            // on the error, and the error says the call must not be repeated blindly.
+            let mut error = error::from_graphql(response.errors).with_request_outcome(true, false);
+            if let Some(payload) = payload.filter(|p| !p.is_null()) {
+                error = error.with_partial_data(payload);
+            }
+            return Err(error);
+        }
         let Some(payload) = payload else {
             return Err(Error::new(
                 ErrorKind::Decode,
                 format!("`{field}` returned no payload"),
             ));
         };
+        let payload: MutationPayload<T> = serde_json::from_value(payload)
+            .map_err(|e| Error::new(ErrorKind::Decode, format!("`{field}`: {e}")).with_source(e))?;
         let messages: Vec<error::FieldError> = payload.messages.into_iter().flatten().collect();
         if !messages.is_empty() {
             return Err(error::from_messages(operation.name, messages));

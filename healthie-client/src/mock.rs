@@ -2,6 +2,8 @@
 //! the crate's operations from its fixtures, which are **constructed from Healthie's published
 //! schema, not recorded** (see `fixtures/README.md`).
 //!
+//! Available with the crate feature `mock`.
+//!
 //! It checks `Authorization: Basic <key>` and `AuthorizationSource: API` (anything else gets
 //! `UNAUTHENTICATED`), answers in the `2026-01-01` shape when `Healthie-GraphQL-API-Version:
 //! 2026-01-01` is sent and in the baseline shape (with a `MISSING_API_VERSION_HEADER` warning)

@@ -1,5 +1,7 @@
 //! Signed Healthie webhook deliveries for testing receivers end to end (feature `mock`).
 //!
+//! Available with the crate feature `mock`.
+//!
 //! [`Delivery::signed`] builds the headers and body Healthie sends, signed with
 //! webhook-verify's Healthie signer in any [`Dialect`]; [`Delivery::post`] `POST`s it to a
 //! receiver, once, as Healthie does.

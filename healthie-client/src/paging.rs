@@ -121,6 +121,8 @@ pub struct Listing<T, F> {
     page_size: u32,
     prefetch: usize,
     pub(crate) error: Option<String>,
+    /// The item's id, by which the walk recognizes a page repeating items.
+    key: fn(&T) -> &str,
     item: PhantomData<fn() -> T>,
 }
 
@@ -146,6 +148,7 @@ where
         collection: &'static Collection,
         filters: F,
         page_size: u32,
+        key: fn(&T) -> &str,
     ) -> Self {
         Listing {
             client: client.clone(),
@@ -154,6 +157,7 @@ where
             page_size,
             prefetch: 1,
             error: None,
+            key,
             item: PhantomData,
         }
     }
@@ -197,8 +201,13 @@ where
             .await
     }
 
-    /// Every item, page after page (with prefetch), ending with a `Pagination` error if the
-    /// server repeats a cursor or a page.
+    /// Every item, page after page (with prefetch). Guarded like every listing (see
+    /// [`client_core::Paginator`]): a repeated cursor, a page of items already yielded (the
+    /// baseline's offsets answered with the same page), or more items than the connection's
+    /// `total_count` ends the stream with a `Pagination` error. A connection page saying
+    /// `has_next_page: false` before `total_count` items arrived ends the stream quietly
+    /// ([`client_core::ConflictingEnd::End`]): its `nodes` may hold `null`s for records the
+    /// caller may not see, which `total_count` still counts.
     pub fn into_stream(self) -> BoxStream<'static, Result<T, Error>> {
         use futures::StreamExt;
         if let Err(error) = self.check() {
@@ -210,6 +219,7 @@ where
             filters,
             page_size,
             prefetch,
+            key,
             ..
         } = self;
         let shared = Arc::new((client, filters));
@@ -232,6 +242,10 @@ where
                 })
             }),
         };
-        paginator.prefetch(prefetch).items()
+        paginator
+            .key_by(move |item: &T| key(item).to_owned())
+            .on_conflicting_end(client_core::ConflictingEnd::End)
+            .prefetch(prefetch)
+            .items()
     }
 }

@@ -117,6 +117,7 @@ impl SentWebhooks<'_> {
             &SENT_WEBHOOK_COLLECTION,
             SentWebhookFilters::default(),
             50,
+            |item: &SentWebhook| item.id.as_str(),
         )
     }
 }

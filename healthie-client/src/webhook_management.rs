@@ -294,6 +294,16 @@ struct IdInput<'a> {
     id: &'a str,
 }
 
+/// The webhook a `createWebhook` or `updateWebhook` returned together with `errors[]`: the
+/// mutation ran, so the subscription (with its `signature_secret`) may exist although the call
+/// failed. Look here before creating it again. `None` when the error carries no webhook.
+pub fn webhook_in_error(error: &Error) -> Option<Webhook> {
+    match error.partial_data_as::<WebhookPayload>()? {
+        Ok(payload) => payload.webhook,
+        Err(_) => None,
+    }
+}
+
 fn check_id(id: &str) -> Result<(), Error> {
     if id.trim().is_empty() {
         Err(Error::new(
@@ -314,12 +324,15 @@ impl<'a> Webhooks<'a> {
             &WEBHOOK_COLLECTION,
             WebhookFilters::default(),
             20,
+            |item: &Webhook| item.id.as_str(),
         )
     }
 
     /// Subscribe `url` to `events`: `mutation CreateWebhook` (`createWebhook(input:)`), with
     /// retries of failed deliveries on. Sent once, never retried once it may have reached
-    /// Healthie. The answer carries the new subscription's `signature_secret`.
+    /// Healthie. The answer carries the new subscription's `signature_secret`. When Healthie
+    /// answers with the created webhook **and** `errors[]`, the call fails but the webhook is
+    /// kept on the error: [`webhook_in_error`] returns it (and `is_retryable()` is `false`).
     pub fn create<E>(self, url: impl Into<String>, events: E) -> CreateWebhook<'a>
     where
         E: IntoIterator<Item = EventType>,

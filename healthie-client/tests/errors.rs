@@ -14,6 +14,7 @@ use client_core::ErrorKind;
 use common::*;
 use healthie_client::error::field_errors;
 use healthie_client::types::TranscriptStatus;
+use healthie_client::webhook_management::webhook_in_error;
 use healthie_client::webhooks::EventType;
 use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
@@ -111,6 +112,50 @@ async fn mutation_messages_are_a_validation_error() {
     assert_eq!(fields[0].field.as_deref(), Some("url"));
     assert_eq!(fields[0].message, "is not a valid URL");
     assert!(err.to_string().contains("url: is not a valid URL"), "{err}");
+    assert_eq!(count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_mutation_answered_with_data_and_errors_keeps_what_it_created() {
+    let server = MockServer::start().await;
+    graphql("CreateWebhook")
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "data": { "createWebhook": {
+                "messages": [],
+                "webhook": { "id": "7001", "is_enabled": true, "should_retry": true,
+                             "signature_secret": "whsec_created", "url": "https://x.test/h" }
+            }},
+            "errors": [{ "message": "Internal server error in an after-create hook",
+                         "path": ["createWebhook", "webhook", "webhook_events"],
+                         "extensions": { "code": "INTERNAL_SERVER_ERROR" } }]
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Retries are on: the mutation is still sent once.
+    let err = client(&server)
+        .webhooks()
+        .create("https://x.test/h", [EventType::AppointmentCreated])
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Graphql, "{err}");
+    assert!(
+        !err.is_retryable(),
+        "the webhook exists: do not create it again"
+    );
+    assert_eq!(err.may_have_reached_server(), Some(true));
+    let created = webhook_in_error(&err).expect("the created webhook is kept");
+    assert_eq!(created.id, "7001");
+    assert_eq!(
+        created.signature_secret.as_ref().map(|s| s.expose_secret()),
+        Some("whsec_created")
+    );
+    assert_eq!(err.partial_data().unwrap()["webhook"]["id"], "7001");
+    assert!(
+        !format!("{err:?}").contains("whsec_created"),
+        "the secret stays out of Debug"
+    );
     assert_eq!(count(&server).await, 1);
 }
 

@@ -128,7 +128,9 @@ impl<'a> Highlights<'a> {
     /// `GET /highlights`: summaries, newest first (`limit`, `after`, `topicId`,
     /// `format=zapier` on the builder), one page or all of them.
     pub fn list(&self) -> ListHighlights<'a> {
-        Listing::new(self.client, "/highlights")
+        Listing::new(self.client, "/highlights", |highlight: &Highlight| {
+            highlight.highlight_id.as_str()
+        })
     }
 
     /// `GET /highlights/{highlightId}`: one highlight with every field

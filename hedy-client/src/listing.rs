@@ -22,6 +22,8 @@ pub struct Listing<'a, T> {
     client: &'a HedyClient,
     route: &'static str,
     params: ListParams,
+    /// The item's id, by which the walk recognizes a page repeating items.
+    key: fn(&T) -> &str,
     items: PhantomData<fn() -> T>,
 }
 
@@ -72,17 +74,19 @@ impl<T> Clone for Listing<'_, T> {
             client: self.client,
             route: self.route,
             params: self.params.clone(),
+            key: self.key,
             items: PhantomData,
         }
     }
 }
 
 impl<'a, T> Listing<'a, T> {
-    pub(crate) fn new(client: &'a HedyClient, route: &'static str) -> Self {
+    pub(crate) fn new(client: &'a HedyClient, route: &'static str, key: fn(&T) -> &str) -> Self {
         Listing {
             client,
             route,
             params: ListParams::default(),
+            key,
             items: PhantomData,
         }
     }
@@ -128,12 +132,16 @@ impl<T: DeserializeOwned + Send + 'static> Listing<'_, T> {
     }
 
     /// Page after page (`pagination.next` sent back as `after`, with the same `limit` and
-    /// filters), as a paginator to tune (prefetch, item cap). The walk ends when a page says
-    /// `hasMore: false` or gives no `next`; a repeated cursor is an error.
+    /// filters), as a paginator to tune (prefetch, item cap). Guarded like every listing (see
+    /// [`client_core::Paginator`]): a repeated cursor, a page of items already yielded, or a
+    /// walk past the `total` the server declared ends with a `Pagination` error. The walk ends
+    /// quietly when a page says `hasMore: false`, or says `hasMore: true` but gives no `next`
+    /// (Hedy's own integrations end there too; [`client_core::ConflictingEnd::End`]).
     pub fn paginator(self) -> Paginator<T> {
         let core = self.client.core.clone();
         let route = self.route;
         let params = Arc::new(self.params);
+        let key = self.key;
         Paginator::cursor(move |cursor| {
             let core = core.clone();
             let params = params.clone();
@@ -145,6 +153,8 @@ impl<T: DeserializeOwned + Send + 'static> Listing<'_, T> {
                 Ok(envelope::list::<T>(&raw)?.into_page())
             }
         })
+        .key_by(move |item: &T| key(item).to_owned())
+        .on_conflicting_end(client_core::ConflictingEnd::End)
     }
 
     /// Every item, fetched lazily page by page (one page ahead).

@@ -1,5 +1,6 @@
-//! A fake Hedy server (feature `mock`) answering from the crate's fixtures, for tests,
-//! examples and demos.
+//! A fake Hedy server answering from the crate's fixtures, for tests, examples and demos.
+//!
+//! Available with the crate feature `mock`.
 //!
 //! **The fixtures are constructed, not recorded**: no live Hedy traffic was available, so they
 //! are built from the project's wire-format research (see `fixtures/README.md`). The mock

@@ -186,7 +186,9 @@ impl<'a> Sessions<'a> {
     /// `GET /sessions`: a listing (`limit`, `after`, `topicId`, `format=zapier` on the
     /// builder), one page or all of them.
     pub fn list(&self) -> ListSessions<'a> {
-        Listing::new(self.client, "/sessions")
+        Listing::new(self.client, "/sessions", |session: &Session| {
+            session.session_id.as_str()
+        })
     }
 
     /// `GET /sessions/{sessionId}`: the full session. An unknown id is a `NotFound` error

@@ -438,6 +438,8 @@ impl ListTopicSessions<'_> {
                 Ok(envelope::list::<TopicSession>(&raw)?.into_page())
             }
         })
+        .key_by(|session: &TopicSession| session.session_id.clone())
+        .on_conflicting_end(client_core::ConflictingEnd::End)
     }
 
     /// `GET /topics/{topicId}/sessions`: every session of the topic, fetched lazily.

@@ -88,14 +88,25 @@ impl<T> ListPage<T> {
         self.pagination.as_ref().and_then(|p| p.total)
     }
 
-    /// The page as a paginator page: a cursor only when one is sent (a page saying
-    /// `hasMore: true` with `next: null` ends the walk, as Hedy's own integrations do).
+    /// The page as a paginator page, with what the server said: `hasMore`, the cursor and
+    /// `total`. A page saying `hasMore: true` with `next: null` disagrees with itself about
+    /// the end; Hedy's listings treat it as the end ([`client_core::ConflictingEnd::End`]), as
+    /// Hedy's own integrations do.
     pub(crate) fn into_page(self) -> client_core::Page<T> {
         let cursor = self.next_cursor().map(str::to_owned);
-        let more = cursor.is_some();
-        client_core::Page::new(self.items)
+        let pagination = self.pagination.unwrap_or_default();
+        let more = match (pagination.has_more, &cursor) {
+            (Some(more), _) => more,
+            // No `hasMore`: a cursor means more (a bare array, no pagination: the end).
+            (None, cursor) => cursor.is_some(),
+        };
+        let mut page = client_core::Page::new(self.items)
             .next_cursor(cursor)
-            .has_more(more)
+            .has_more(more);
+        if let Some(total) = pagination.total {
+            page = page.total(total);
+        }
+        page
     }
 }
 

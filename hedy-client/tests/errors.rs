@@ -209,7 +209,10 @@ async fn creates_and_updates_are_never_repeated() {
         .await
         .unwrap_err();
     assert_eq!(e.status().map(|s| s.as_u16()), Some(500));
-    assert!(e.is_retryable()); // retryable in itself, but a create is not repeated
+    // The failure is transient, but this create may have reached the server: it must not be
+    // repeated, by the client or by the caller.
+    assert!(e.is_transient());
+    assert!(!e.is_retryable());
     hedy.contexts()
         .create(NewContext::new("T"))
         .await

@@ -344,7 +344,10 @@ impl<'a> ListCalls<'a> {
 
     /// `GET /calls`, page after page (`page`, `limit`, `has_more`) with the same filters, as
     /// a paginator to tune (prefetch, item cap). Invalid parameters fail the first page,
-    /// before any request.
+    /// before any request. Guarded like every listing (see [`client_core::Paginator`]): a
+    /// page of calls already yielded (a server answering `has_more: true` with the same
+    /// calls) or an empty page claiming more ends the stream with a `Pagination` error. Heilo
+    /// sends no totals, so `has_more: false` (or an empty page) is the end.
     pub fn paginator(self) -> Paginator<Call> {
         let core = self.client.core.clone();
         let params = Arc::new(self.params);
@@ -354,13 +357,10 @@ impl<'a> ListCalls<'a> {
             let params = params.clone();
             async move {
                 let page = fetch(&core, &params, Some(n)).await?;
-                let items = Page::new(page.items);
-                Ok(match page.has_more {
-                    Some(more) => items.has_more(more),
-                    None => items,
-                })
+                Ok(Page::new(page.items).has_more_opt(page.has_more))
             }
         })
+        .key_by(|call: &Call| call.call_id.clone())
     }
 
     /// `GET /calls`: every call matching the filters, fetched lazily page by page (one page

@@ -2,6 +2,8 @@
 //! crate's fixtures, which are **made from the API reference's examples, not recorded** (no
 //! Heilo server has been observed; see `fixtures/README.md`).
 //!
+//! Available with the crate feature `mock`.
+//!
 //! It checks the bearer key (anything else gets the documented `401 UNAUTHORIZED` body), pages
 //! over five calls with the `direction`, `status`, `dateFrom` and `dateTo` filters (`limit`
 //! outside 1..=100 gets `400 BAD_REQUEST`), serves `GET /calls/{id}` (`404 NOT_FOUND` for

@@ -1,11 +1,13 @@
 //! [`SpeakrClient`] and its builder: the instance's base URL, the API token in any of the four
-//! forms Speakr accepts, retries and the documented per-route-class rate limits.
+//! forms Speakr accepts, retries, and the rate limits: the documented per-route-class table and
+//! the per-route hour and day quotas the server enforces.
 
 use std::sync::Arc;
 
+use client_core::clock::{Clock, TokioClock};
 use client_core::{
     Auth, Client, ClientBuilder, Configure, Error, ErrorKind, GcraLimiter, Quota, RateLimiter,
-    Unlimited,
+    RetryPolicy, Unlimited,
 };
 
 use crate::batch::Batch;
@@ -49,14 +51,59 @@ pub enum TokenPlacement {
     Query,
 }
 
-/// The client-side quota for each route class, as documented by Speakr: stats 60/min,
-/// other GETs 100/min, PATCH/PUT/DELETE 30/min, processing 10/min and batch 10/min.
+/// What the server enforces per route template and client address, per hour (Flask-Limiter's
+/// `default_limits`).
+const SERVER_PER_ROUTE_HOUR: u32 = 1000;
+/// What the server enforces per route template and client address, per day.
+const SERVER_PER_ROUTE_DAY: u32 = 5000;
+
+/// The default per-route hour quota: 90 % of the server's 1000, because the server counts by
+/// client address and also counts what other tools on the same address send (the first 429 of
+/// a live run came at this client's call 946).
+const PER_ROUTE_HOUR: u32 = SERVER_PER_ROUTE_HOUR / 10 * 9;
+/// The default per-route day quota: 90 % of the server's 5000, for the same reason.
+const PER_ROUTE_DAY: u32 = SERVER_PER_ROUTE_DAY / 10 * 9;
+
+/// Whether Speakr leaves a route out of its rate limits: every `GET` whose path contains
+/// `/status` (`GET /recordings/{id}/status`, the polling route) and `POST …/batch-status`. The
+/// client's only `/status` route is a `GET`, so the route alone decides.
+fn exempt_route(route: &str) -> bool {
+    route.contains("/status") || route.ends_with("batch-status")
+}
+
+/// The client-side rate limits: the per-route-class table of Speakr's documentation and the
+/// per-route quotas the server actually enforces. A request waits until all that apply to it
+/// allow it; none of them ever lets a window of its period hold more than its quota.
 ///
-/// `GET /recordings/{id}/status` and unclassified `POST`s (creates, upload) pay no class quota,
-/// matching the server, which exempts status polling. `None` turns a class's limit off.
+/// **The documented table** (fields `stats` … `batch`): stats 60/min, other GETs 100/min,
+/// PATCH/PUT/DELETE 30/min, processing 10/min and batch 10/min. `GET /recordings/{id}/status`
+/// and unclassified `POST`s (creates, upload) pay no class quota. The server observed in v0.9.4
+/// does not enforce this table; the presets keep a client inside it anyway.
 ///
-/// Note: the server observed in v0.9.4 does not enforce this table (it applies 1000 requests per
-/// hour per route); the presets keep a client inside the documented quota anyway.
+/// **The enforced quotas** (fields `per_route_hour` and `per_route_day`): the server
+/// (Flask-Limiter) allows 1000 requests per hour and 5000 per day **per route template** and
+/// client address: `/recordings/{id}/summary` is one bucket for every id, `/tags` another, and
+/// a client within the documented table can still spend a route's hour in ten minutes. Its 429
+/// carries no `Retry-After` and means "this route's hour is spent", so the client keeps each
+/// route below it instead (and reports such a 429 at once as [`ErrorKind::RateLimited`] rather
+/// than retrying it: see [`SpeakrClientBuilder::configure`]). The defaults stay 10 % below the
+/// server's limits, 900 per hour and 4500 per day, because the server counts every program on
+/// the same address. `GET` and `PUT` of one template share a bucket here, which errs on the
+/// safe side. Routes the server exempts (`…/status` polling, `…/batch-status`) pay no
+/// per-route quota.
+///
+/// `None` turns one limit off; [`RateLimits::off`] turns all of them off. A quota of your own
+/// (for an instance configured with other limits) goes in the field:
+///
+/// ```
+/// use speakr_client::{Quota, RateLimits};
+/// // An instance whose administrator set 200 per hour: keep each route at 180.
+/// let limits = RateLimits {
+///     per_route_hour: Some(Quota::per_hour(180).with_burst_within_quota(60)),
+///     ..RateLimits::documented()
+/// };
+/// # let _ = limits;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimits {
     /// `GET /stats`.
@@ -69,6 +116,13 @@ pub struct RateLimits {
     pub processing: Option<Quota>,
     /// Batch update, delete and transcribe.
     pub batch: Option<Quota>,
+    /// Each route template's own quota per hour (the server enforces 1000). Default: 900 per
+    /// hour, of which up to 300 may go at once after an idle spell (see
+    /// [`RateLimits::documented`]).
+    pub per_route_hour: Option<Quota>,
+    /// Each route template's own quota per day (the server enforces 5000). Default: 4500 per
+    /// day, of which up to 2250 may go at once.
+    pub per_route_day: Option<Quota>,
 }
 
 impl Default for RateLimits {
@@ -78,9 +132,21 @@ impl Default for RateLimits {
 }
 
 impl RateLimits {
-    /// The documented quotas (the default): stats 60/min, other GETs 100/min, PATCH/PUT/DELETE
-    /// 30/min, processing 10/min, batch 10/min. An idle client may send a tenth of a quota at
-    /// once; no minute-long window ever holds more than the quota.
+    /// The documented table and the enforced per-route quotas (the default).
+    ///
+    /// The table: stats 60/min, other GETs 100/min, PATCH/PUT/DELETE 30/min, processing
+    /// 10/min, batch 10/min; an idle client may send a tenth of a quota at once, and no
+    /// minute-long window ever holds more than the quota.
+    ///
+    /// Per route: 900 per hour and 4500 per day, so that no hour-long window holds more than
+    /// 900 calls to one route and no day-long window more than 4500, however the server aligns
+    /// its windows. Within those bounds, bursts use what an idle client has not spent:
+    /// - per hour, up to 300 calls to a route go at once (as fast as the table allows), then
+    ///   601 an hour (one every 6 s): a fresh client makes 900 calls to one route in its first
+    ///   hour;
+    /// - per day, up to 2250 go at once, then 2251 a day: a long export makes about 2600 calls
+    ///   to one route in its first four hours and then continues at about 94 an hour, so that
+    ///   no day holds more than 4500.
     pub fn documented() -> Self {
         let per_minute = |n| Some(Quota::per_minute(n).with_tenth_burst());
         RateLimits {
@@ -89,6 +155,12 @@ impl RateLimits {
             modify: per_minute(30),
             processing: per_minute(10),
             batch: per_minute(10),
+            per_route_hour: Some(
+                Quota::per_hour(PER_ROUTE_HOUR).with_burst_within_quota(PER_ROUTE_HOUR / 3),
+            ),
+            per_route_day: Some(
+                Quota::per_day(PER_ROUTE_DAY).with_burst_within_quota(PER_ROUTE_DAY / 2),
+            ),
         }
     }
 
@@ -100,11 +172,19 @@ impl RateLimits {
             modify: None,
             processing: None,
             batch: None,
+            per_route_hour: None,
+            per_route_day: None,
         }
     }
 
     /// A limiter enforcing these quotas.
     pub fn limiter(&self) -> Arc<dyn RateLimiter> {
+        self.limiter_with_clock(Arc::new(TokioClock))
+    }
+
+    /// A limiter enforcing these quotas on another clock (tests and simulations: a fake clock
+    /// lets a test run a day of traffic in a moment).
+    pub fn limiter_with_clock(&self, clock: Arc<dyn Clock>) -> Arc<dyn RateLimiter> {
         let classes = [
             (class::STATS, self.stats),
             (class::GET, self.get),
@@ -112,14 +192,31 @@ impl RateLimits {
             (class::PROCESSING, self.processing),
             (class::BATCH, self.batch),
         ];
-        if classes.iter().all(|(_, q)| q.is_none()) {
+        let per_route = [self.per_route_hour, self.per_route_day];
+        if classes.iter().all(|(_, q)| q.is_none()) && per_route.iter().all(Option::is_none) {
             return Arc::new(Unlimited);
         }
         let builder = classes
             .into_iter()
             .filter_map(|(name, quota)| quota.map(|q| (name, q)))
             .fold(GcraLimiter::builder(), |b, (name, q)| b.class(name, q));
+        let builder = per_route
+            .into_iter()
+            .flatten()
+            .fold(builder, |b, q| b.per_route(q))
+            .exempt_routes(exempt_route)
+            .clock(clock);
         Arc::new(builder.build())
+    }
+}
+
+/// Speakr's retry policy: the default one, except that a 429 naming no wait is reported at once.
+/// Speakr's 429 never names one and means that a route's hour is spent, so a retry after a
+/// second's backoff would only be refused again.
+fn retry_policy() -> RetryPolicy {
+    RetryPolicy {
+        retry_unhinted_rate_limits: false,
+        ..RetryPolicy::default()
     }
 }
 
@@ -142,8 +239,8 @@ pub struct SpeakrClient {
 
 impl SpeakrClient {
     /// A client for the instance at `base_url` (for example `https://speakr.example.com`; the
-    /// client adds `/api/v1`), sending `token` as `Authorization: Bearer`, with the documented
-    /// rate limits and default retries.
+    /// client adds `/api/v1`), sending `token` as `Authorization: Bearer`, with the default
+    /// [`RateLimits`] and retries.
     pub fn new(base_url: impl AsRef<str>, token: impl Into<String>) -> Result<Self, Error> {
         SpeakrClient::builder(base_url).token(token).build()
     }
@@ -259,10 +356,19 @@ impl SpeakrClientBuilder {
     }
 
     /// Adjust the transport: timeouts, retry policy and budget, rate limiter, HTTP client (see
-    /// [`client_core::ClientBuilder`]). Applied after Speakr's defaults, so it overrides them;
-    /// a limiter set here replaces the one built from [`RateLimits`] (it is asked with the
-    /// classes `stats`, `get`, `modify`, `processing` and `batch`). Speakr's 429 carries no
-    /// `Retry-After`, so the retry policy's backoff decides the wait.
+    /// [`client_core::ClientBuilder`]). Applied after Speakr's defaults, so it overrides them.
+    ///
+    /// A limiter set here replaces the one built from [`RateLimits`]; it is asked with the
+    /// classes `stats`, `get`, `modify`, `processing` and `batch` and with the route template
+    /// ([`RateLimiter::acquire_route`]), which it needs to keep each route within the server's
+    /// per-route quotas.
+    ///
+    /// Speakr's 429 carries no `Retry-After` and means a route's hour is spent, so the default
+    /// policy is [`RetryPolicy::default`] with
+    /// [`retry_unhinted_rate_limits`](RetryPolicy::retry_unhinted_rate_limits) off: such a 429
+    /// fails at once with [`ErrorKind::RateLimited`] instead of being retried a second later.
+    /// A policy set here replaces that one; set the field to `false` in it to keep the
+    /// behaviour.
     pub fn configure(
         mut self,
         adjust: impl FnOnce(ClientBuilder) -> ClientBuilder + Send + 'static,
@@ -271,7 +377,7 @@ impl SpeakrClientBuilder {
         self
     }
 
-    /// The per-class quotas (default [`RateLimits::documented`]).
+    /// The client-side quotas, per class and per route (default [`RateLimits::documented`]).
     pub fn rate_limits(mut self, limits: RateLimits) -> Self {
         self.limits = limits;
         self
@@ -298,6 +404,7 @@ impl SpeakrClientBuilder {
             .user_agent(concat!("speakr-client/", env!("CARGO_PKG_VERSION")))
             .error_decoder(Arc::new(SpeakrErrorDecoder))
             .follow_redirects(false)
+            .retry_policy(retry_policy())
             .rate_limiter(self.limits.limiter());
         Ok(SpeakrClient {
             core: self.configure.apply(builder).build()?,

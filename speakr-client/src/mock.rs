@@ -1,11 +1,14 @@
 //! A fake Speakr server (feature `mock`) answering from responses recorded on a real Speakr
 //! v0.9.4 server (the crate's `fixtures/`), for tests, examples and demos.
 //!
+//! Available with the crate feature `mock`.
+//!
 //! It checks the token (in any of the three forms; anything else gets Speakr's `302` to
-//! `/login`), pages over a set of recordings with the `status` filter, accepts uploads, serves
-//! audio through a `302` to a pre-signed storage URL that must be fetched without the token,
-//! and signs and `POST`s the 20 recorded webhook deliveries to a URL on request, with its own
-//! secret (the one `POST /webhooks` returns).
+//! `/login`), pages over a set of recordings with the `status` filter and the `date_from` /
+//! `date_to` window on `created_at` (a bare `date_to` date excludes that day, as on the real
+//! server), accepts uploads, serves audio through a `302` to a pre-signed storage URL that
+//! must be fetched without the token, and signs and `POST`s the 20 recorded webhook
+//! deliveries to a URL on request, with its own secret (the one `POST /webhooks` returns).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -637,11 +640,26 @@ impl Respond for RecordingPager {
             Some("failed") => &["FAILED"],
             _ => &[],
         };
+        // `date_from` / `date_to` bound `created_at` as the server does: a bare date is
+        // midnight at the start of that day, so `date_to=2026-11-22` leaves out every
+        // recording created on 22 November. A bound that does not parse is ignored.
+        let bound =
+            |key: &str| query(req, key).and_then(|v| Timestamp::from(v.as_str()).to_system_time());
+        let (from, to) = (bound("date_from"), bound("date_to"));
         let matching: Vec<&serde_json::Value> = self
             .recordings
             .iter()
             .filter(|r| {
                 wanted.is_empty() || r["status"].as_str().is_some_and(|s| wanted.contains(&s))
+            })
+            .filter(|r| {
+                if from.is_none() && to.is_none() {
+                    return true;
+                }
+                let created = r["created_at"]
+                    .as_str()
+                    .and_then(|t| Timestamp::from(t).to_system_time());
+                created.is_some_and(|c| from.is_none_or(|f| c >= f) && to.is_none_or(|t| c <= t))
             })
             .collect();
         let total = matching.len() as u64;

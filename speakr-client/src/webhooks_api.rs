@@ -392,8 +392,21 @@ impl<'a> Webhooks<'a> {
             .await
     }
 
-    /// `POST /webhooks/{id}/rotate-secret`: a new secret, returned this once. Deliveries
-    /// already queued keep the old signature.
+    /// `POST /webhooks/{id}/rotate-secret`: a new secret, returned this once.
+    ///
+    /// Speakr signs each delivery attempt when it sends it, with the webhook's secret at
+    /// that moment: from the rotation on, every attempt is signed with the new secret,
+    /// retries queued before the rotation included. There is no overlap window. So:
+    /// - configure the receiver with the new secret as soon as this returns, and keep the
+    ///   old one beside it for a short while, for attempts signed just before the rotation
+    ///   and still in flight (webhook-verify's verifiers take several secrets:
+    ///   `webhook_verify::speakr::Verifier::new([new, old])`);
+    /// - during the change, answer a delivery that cannot be verified with a 5xx, not 401:
+    ///   Speakr retries a 5xx up to four times (30 s, 120 s, 600 s and 3600 s later) and
+    ///   the retry arrives signed with the new secret, whereas any 4xx other than 408 and
+    ///   429 is a permanent failure (no retry, counted toward the automatic pause after 10
+    ///   consecutive ones). A delivery lost that way can be sent again with
+    ///   [`Webhooks::replay`] (as a new event, with a new delivery id).
     pub async fn rotate_secret(&self, id: u64) -> Result<WebhookWithSecret, Error> {
         self.client
             .core

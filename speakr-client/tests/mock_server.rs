@@ -46,7 +46,7 @@ async fn pages_filters_and_details() {
     let p = page.pagination.unwrap();
     assert_eq!(
         (p.total, p.total_pages, p.has_next, p.has_prev),
-        (4, 2, false, true)
+        (Some(4), Some(2), false, true)
     );
 
     let rec = speakr.recordings().get(1).send().await.unwrap();

@@ -162,9 +162,10 @@ async fn upload_is_sent_exactly_once_on_a_500() {
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
     assert_eq!(err.kind(), ErrorKind::Http);
+    assert!(err.is_transient(), "a 500 is transient in general");
     assert!(
-        err.is_retryable(),
-        "a 500 is retryable in general, just not an upload"
+        !err.is_retryable(),
+        "but this upload reached the server: repeating it could create a second recording"
     );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

@@ -7,7 +7,7 @@
 //! commandstats`: every command a client sent, none of those a script ran).
 //! `REDIS_BENCH_PAIRED_ONLY=1` runs only that part.
 //!
-//! Run: `cargo bench -p webhook-verify --features redis --bench redis_dedup`
+//! Run: `cargo bench -p meeting-sdks-webhook-verify --features redis --bench redis_dedup`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,5 +1,7 @@
 //! An axum extractor that reads the body (with a size limit) and verifies it.
 //!
+//! Available with the crate feature `axum`.
+//!
 //! Put a [`WebhookVerifier`] in the router state (or make it `FromRef` of your state)
 //! and take [`VerifiedWebhook`] as the handler's last argument. Rejections are plain
 //! text with a short reason: 400 for a malformed request (missing or unparsable
@@ -32,7 +34,7 @@ use crate::{Error, Verified, Verify};
 /// Default body limit: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
-/// A shareable verifier plus the body size limit; the extractor's state.
+/// A shareable verifier plus the body size limit; the extractor's state (crate feature `axum`).
 #[derive(Clone)]
 pub struct WebhookVerifier {
     verifier: Arc<dyn Verify>,
@@ -69,7 +71,7 @@ impl WebhookVerifier {
     }
 }
 
-/// A verified delivery, extracted from the request.
+/// A verified delivery, extracted from the request (crate feature `axum`).
 #[derive(Debug, Clone)]
 pub struct VerifiedWebhook(pub Verified);
 

@@ -35,6 +35,7 @@ use crate::clock::{Clock, SharedClock};
 use crate::Error;
 
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis;
 
 /// What [`DedupStore::claim`] found.

@@ -15,15 +15,17 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::clock::{skew, Clock, SharedClock};
-use crate::hmac_hex::{decode_hex32_bytes, match_any, SigList};
-use crate::secret::{keyed, Secrets};
-use crate::sign::{ascii_value, user_value};
-use crate::verified::{EventSource, KeySource, Scheme, Verified};
-use crate::{Error, Verify};
+use crate::decimal::Decimal;
+use crate::encoding::decode_hex32_bytes;
+use crate::error::Error;
+use crate::header::{ascii_value, single_value, user_value};
+use crate::mac::keyed;
+use crate::matching::{match_any, SigList};
+use crate::secret::Secrets;
+use crate::verified::{EventSource, KeySource, Scheme, Verdict, Verified};
 
 /// `heilo-signature`.
 pub const SIGNATURE_HEADER: HeaderName = HeaderName::from_static("heilo-signature");
@@ -160,38 +162,6 @@ fn parse_plain(value: &[u8]) -> Option<(u64, &[u8], SigList)> {
     Some((t, digits, signatures))
 }
 
-/// Decimal digits of `n` in a stack buffer (no allocation on the verify path).
-pub(crate) struct Decimal {
-    buf: [u8; 20],
-    start: usize,
-}
-
-impl Decimal {
-    pub(crate) fn new(mut n: u64) -> Self {
-        let mut buf = [b'0'; 20];
-        let mut start = buf.len();
-        loop {
-            start -= 1;
-            if let Some(slot) = buf.get_mut(start) {
-                *slot = b'0' + (n % 10) as u8;
-            }
-            n /= 10;
-            if n == 0 || start == 0 {
-                break;
-            }
-        }
-        Decimal { buf, start }
-    }
-
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        self.buf.get(self.start..).unwrap_or(&[])
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        std::str::from_utf8(self.as_bytes()).unwrap_or("0")
-    }
-}
-
 /// Verifies Heilo deliveries against one or more signing secrets.
 #[derive(Debug, Clone)]
 pub struct Verifier {
@@ -227,37 +197,12 @@ impl Verifier {
         self
     }
 
-    /// Verify the raw body.
-    /// The result borrows `body`; [`Verified::into_owned`] keeps it beyond.
-    pub fn verify<'a>(
-        &self,
-        headers: &HeaderMap,
-        body: &'a [u8],
-    ) -> Result<Verified<&'a [u8]>, Error> {
-        let meta = self.check(headers, body)?;
-        Ok(meta.into_verified(body))
-    }
-
-    /// Like [`Verifier::verify`] without copying the body.
-    pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
-        let meta = self.check(headers, &body)?;
-        Ok(meta.into_verified(body))
-    }
-
-    fn check(&self, headers: &HeaderMap, body: &[u8]) -> Result<Meta, Error> {
+    /// Check `body` against the signature in `headers` ([`crate::Verify::check`]).
+    pub(crate) fn verdict(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verdict, Error> {
         if self.secrets.is_empty() {
             return Err(Error::NoSecrets);
         }
-        let mut values = headers.get_all(&SIGNATURE_HEADER).iter();
-        let value = values
-            .next()
-            .ok_or_else(|| Error::missing(SIGNATURE_HEADER.as_str()))?;
-        if values.next().is_some() {
-            return Err(Error::malformed(
-                SIGNATURE_HEADER.as_str(),
-                "header sent more than once",
-            ));
-        }
+        let value = single_value(headers, &SIGNATURE_HEADER)?;
         let t_text;
         let (t, t_digits, signatures) = match parse_plain(value.as_bytes()) {
             Some(parsed) => parsed,
@@ -287,29 +232,7 @@ impl Verifier {
             headers.get(&EVENT_TYPE_HEADER),
             Some(Cow::Borrowed("event_type")),
         );
-        Ok(Meta { index, event, key })
-    }
-}
-
-struct Meta {
-    index: usize,
-    event: EventSource,
-    key: KeySource,
-}
-
-impl Meta {
-    fn into_verified<B: AsRef<[u8]>>(self, body: B) -> Verified<B> {
-        Verified::new(body, Scheme::Heilo, self.index, self.event, self.key)
-    }
-}
-
-impl Verify for Verifier {
-    fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
-        Verifier::verify_bytes(self, headers, body)
-    }
-
-    fn verify<'a>(&self, headers: &HeaderMap, body: &'a [u8]) -> Result<Verified<&'a [u8]>, Error> {
-        Verifier::verify(self, headers, body)
+        Ok(Verdict::new(Scheme::Heilo, index, event, key))
     }
 }
 
@@ -396,7 +319,7 @@ impl HandshakeResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::Decimal;
+    use crate::decimal::Decimal;
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
@@ -442,13 +365,6 @@ mod tests {
             format!("t=99999999999999999999,v1={sig}"),
         ] {
             assert!(super::parse_plain(odd.as_bytes()).is_none(), "{odd}");
-        }
-    }
-
-    #[test]
-    fn decimal_matches_to_string() {
-        for n in [0u64, 1, 9, 10, 99, 1_717_423_396, u64::MAX] {
-            assert_eq!(Decimal::new(n).as_str(), n.to_string());
         }
     }
 }

@@ -1,18 +1,36 @@
-//! HMAC-SHA256 (RFC 2104) on top of SHA-256's compression function.
+//! Primitive: SHA-256 (the `sha2` crate) and HMAC-SHA256 (RFC 2104), hand-written on top
+//! of SHA-256's compression function (`sha2::compress256`).
 //!
 //! A secret is turned once into its two keyed states ([`HmacKey`]: SHA-256 after the
 //! `key ^ ipad` and `key ^ opad` blocks), so verifying does not redo the key schedule.
 //! Those states are as good as the key for forging signatures, so they are zeroized when
-//! dropped; the `hmac` crate's types cannot be (they hold their state in plain fields with
-//! no `Drop`), which is why this small implementation exists. It is checked against the
-//! `hmac` crate in the tests.
+//! dropped, and so are the copies each check works on ([`HmacSha256`]).
+//!
+//! Why not the `hmac` crate: version 0.13 (over `sha2` 0.11) zeroizes on drop too, with its
+//! `zeroize` feature, and was measured in this module's place: at 1 KiB the HMAC-hex
+//! verifiers and Heilo were 11 to 37 ns (3 to 4 %) slower with it, as it also wipes the
+//! 64-byte message buffer of every check, which took Speakr to 1.08 and the generic scheme
+//! to 1.05 times a bare `hmac` 0.13 HMAC-SHA256 (the goal is ≤ 1.05) against 1.045 and 1.02
+//! to 1.04 with this implementation (BENCHMARKS.md, webhook-verify, "Issue 17"). This
+//! implementation is checked against the `hmac` crate in the tests.
 
 use block_buffer::EagerBuffer;
 use sha2::digest::consts::U64;
 use sha2::digest::generic_array::GenericArray;
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 use zeroize::{Zeroize, ZeroizeOnDrop};
+
+use crate::ct::ct_eq_32;
+
+/// SHA-256 of `data`.
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+/// An HMAC-SHA256 computation keyed with `key`, for the signers.
+pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
+    HmacSha256::new_from_key(key)
+}
 
 /// SHA-256 block size in bytes.
 const BLOCK: usize = 64;
@@ -180,22 +198,6 @@ impl Drop for HmacSha256 {
     }
 }
 
-/// Constant-time equality of two 32-byte values (four 64-bit words XORed and ORed, the
-/// result tested with `subtle`).
-#[inline]
-pub(crate) fn ct_eq_32(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    let word = |x: &[u8; 32], i: usize| {
-        let mut w = [0u8; 8];
-        if let Some(src) = x.get(i * 8..i * 8 + 8) {
-            w.copy_from_slice(src);
-        }
-        u64::from_ne_bytes(w)
-    };
-    // XOR and OR have no data-dependent branches; `subtle` keeps the final test opaque.
-    let diff = (0..4).fold(0u64, |acc, i| acc | (word(a, i) ^ word(b, i)));
-    bool::from(diff.ct_eq(&0))
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use std::cell::RefCell;
@@ -243,14 +245,24 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn ct_eq_32_compares_every_byte() {
-        let a = [7u8; 32];
-        assert!(ct_eq_32(&a, &a));
-        for i in 0..32 {
-            let mut b = a;
-            b[i] ^= 1;
-            assert!(!ct_eq_32(&a, &b), "byte {i}");
+    fn keyed_matches_new_from_slice() {
+        for len in [0usize, 1, 32, 63, 64, 65, 200] {
+            let key: Vec<u8> = (0..len).map(|i| i as u8).collect();
+            let mut a = keyed(&key);
+            let mut b = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+            a.update(b"abc");
+            b.update(b"abc");
+            assert_eq!(a.finalize(), <[u8; 32]>::from(b.finalize().into_bytes()));
         }
+    }
+
+    #[test]
+    fn sha256_is_sha256() {
+        let data = b"The quick brown fox jumps over the lazy dog";
+        assert_eq!(
+            hex::encode(sha256(data)),
+            "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"
+        );
     }
 
     #[test]

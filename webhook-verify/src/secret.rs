@@ -1,9 +1,8 @@
-//! Secrets for signature verification, several at once for rotation.
+//! Primitive: the configured secrets, several at once for rotation, as keyed HMAC states.
 
 use std::fmt;
 
 use crate::mac::HmacKey;
-pub(crate) use crate::mac::HmacSha256;
 
 /// One or more HMAC keys. A delivery verifies if **any** of them matches, which is how a
 /// receiver survives a secret rotation (keep the old and the new secret for a while).
@@ -65,12 +64,6 @@ impl Secrets {
     pub(crate) fn macs(&self) -> impl Iterator<Item = (usize, &HmacKey)> {
         self.keys.iter().map(|k| &**k).enumerate()
     }
-}
-
-/// An HMAC-SHA256 computation keyed with `key` (RFC 2104: keys longer than the 64-byte
-/// block are hashed first, shorter ones are zero-padded), for the signers.
-pub(crate) fn keyed(key: &[u8]) -> HmacSha256 {
-    HmacSha256::new_from_key(key)
 }
 
 impl fmt::Debug for Secrets {

@@ -2,16 +2,15 @@
 //!
 //! Other headers: `Speakr-Delivery-Id` (the idempotency key; retries keep it),
 //! `Speakr-Event` (the event type) and `Speakr-Timestamp` (ISO-8601, set per attempt and
-//! **not signed**). A thin wrapper over [`crate::hmac_hex`] with [`Config::speakr`].
+//! **not signed**). A preset of [`crate::hmac_hex`] with [`Config::speakr`].
 
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{HeaderName, HeaderValue};
 
-use crate::hmac_hex::{self, Config};
-use crate::sign::user_value;
-use crate::{Clock, Error, Secrets, Verified, Verify};
+use crate::error::Error;
+use crate::header::user_value;
+use crate::hmac_hex::{self, Config, Preset, VerifierFor};
 
 /// `Speakr-Signature`.
 pub const SIGNATURE_HEADER: HeaderName = HeaderName::from_static("speakr-signature");
@@ -22,54 +21,29 @@ pub const EVENT_HEADER: HeaderName = HeaderName::from_static("speakr-event");
 /// `Speakr-Timestamp` (unsigned).
 pub const TIMESTAMP_HEADER: HeaderName = HeaderName::from_static("speakr-timestamp");
 
-/// Verifies Speakr deliveries against one or more secrets.
-#[derive(Debug, Clone)]
-pub struct Verifier(hmac_hex::Verifier);
+/// The Speakr preset of the HMAC-hex verifier ([`Config::speakr`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Speakr {}
 
-impl Verifier {
-    /// A verifier accepting any of `secrets` (the `secrets.token_urlsafe(32)` strings
-    /// Speakr shows on create and rotate, used as UTF-8 bytes).
-    pub fn new(secrets: impl Into<Secrets>) -> Self {
-        Verifier(hmac_hex::Verifier::new(Config::speakr(), secrets))
-    }
-
-    /// Also reject deliveries whose `Speakr-Timestamp` is more than `past` old or `future`
-    /// ahead. Off by default. The header is **not authenticated** (Speakr does not sign
-    /// it), so this filters stale retries, not an attacker's replays; dedupe on
-    /// [`Verified::idempotency_key`] for that.
-    pub fn with_timestamp_window(self, past: Duration, future: Duration) -> Self {
-        Verifier(self.0.with_unsigned_timestamp_window(past, future))
-    }
-
-    /// Use `clock` for the timestamp window (tests).
-    pub fn with_clock(self, clock: impl Clock + 'static) -> Self {
-        Verifier(self.0.with_clock(clock))
-    }
-
-    /// Verify the raw body; on success the idempotency key is `Speakr-Delivery-Id` and
-    /// the event type `Speakr-Event`.
-    /// The result borrows `body`; [`Verified::into_owned`] keeps it beyond.
-    pub fn verify<'a>(
-        &self,
-        headers: &HeaderMap,
-        body: &'a [u8],
-    ) -> Result<Verified<&'a [u8]>, Error> {
-        self.0.verify(headers, body)
-    }
-
-    /// Like [`Verifier::verify`] for a body already in [`Bytes`]: no copy, owned result.
-    pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
-        self.0.verify_bytes(headers, body)
+impl Preset for Speakr {
+    fn config() -> Config {
+        Config::speakr()
     }
 }
 
-impl Verify for Verifier {
-    fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
-        self.0.verify_bytes(headers, body)
-    }
+/// Verifies Speakr deliveries against one or more secrets: `Verifier::new(secrets)` (the
+/// `secrets.token_urlsafe(32)` strings Speakr shows on create and rotate, used as UTF-8
+/// bytes), then `verify(&headers, &body)`; on success the idempotency key is
+/// `Speakr-Delivery-Id` and the event type `Speakr-Event`.
+pub type Verifier = VerifierFor<Speakr>;
 
-    fn verify<'a>(&self, headers: &HeaderMap, body: &'a [u8]) -> Result<Verified<&'a [u8]>, Error> {
-        self.0.verify(headers, body)
+impl VerifierFor<Speakr> {
+    /// Also reject deliveries whose `Speakr-Timestamp` is more than `past` old or `future`
+    /// ahead. Off by default. The header is **not authenticated** (Speakr does not sign
+    /// it), so this filters stale retries, not an attacker's replays; dedupe on
+    /// [`crate::Verified::idempotency_key`] for that.
+    pub fn with_timestamp_window(self, past: Duration, future: Duration) -> Self {
+        self.with_unsigned_timestamp_window(past, future)
     }
 }
 

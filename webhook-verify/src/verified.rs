@@ -1,4 +1,7 @@
-//! The result of a successful verification.
+//! What a verification concludes: the [`Verdict`] (which scheme, dialect and secret
+//! matched, where the event type and the idempotency key come from) and the [`Verified`]
+//! delivery, a verdict plus the body it was reached on. The layer between the primitives
+//! and the schemes: every scheme produces a [`Verdict`].
 
 use std::borrow::Cow;
 use std::fmt;
@@ -7,10 +10,10 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 use http::HeaderValue;
 use serde::de::DeserializeOwned;
-use sha2::{Digest, Sha256};
 
-use crate::healthie::Dialect;
-use crate::Error;
+use crate::error::Error;
+use crate::header::is_visible_ascii;
+use crate::mac::sha256;
 
 /// Which scheme (and, for Healthie, which dialect) verified a delivery.
 #[non_exhaustive]
@@ -43,6 +46,27 @@ impl fmt::Display for Scheme {
     }
 }
 
+/// The form of Healthie signature base that matched (see [`crate::healthie`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dialect {
+    /// The space-separated form used by the only production-proven verifier.
+    Legacy,
+    /// The LF-joined `"@method": POST` form of the vendor guide, hex signature in `:…:`.
+    Guide,
+    /// Strict RFC 9421 with a base64 byte-sequence signature.
+    Rfc9421,
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dialect::Legacy => "legacy",
+            Dialect::Guide => "guide",
+            Dialect::Rfc9421 => "rfc9421",
+        })
+    }
+}
+
 /// Where the event type comes from.
 #[derive(Debug, Clone)]
 pub(crate) enum EventSource {
@@ -68,7 +92,7 @@ pub(crate) enum KeySource {
 /// Visible ASCII (what `to_str` accepts) and not blank.
 fn usable_header(v: &HeaderValue) -> bool {
     let bytes = v.as_bytes();
-    crate::hmac_hex::is_visible_ascii(bytes) && !bytes.trim_ascii().is_empty()
+    is_visible_ascii(bytes) && !bytes.trim_ascii().is_empty()
 }
 
 impl EventSource {
@@ -94,44 +118,32 @@ impl KeySource {
     }
 }
 
-/// A delivery whose signature checked out: the raw body plus what a receiver needs next.
-///
-/// The event type and, where the vendor sends no id, the body-hash idempotency key are
-/// computed on first access and cached, so that verification itself costs one HMAC pass
-/// over the body and nothing more.
-///
-/// `B` is how the body is held: [`Bytes`] (the default) for the owned result of
-/// `verify_bytes`, `&[u8]` for `verify`, which borrows the caller's buffer instead of
-/// copying it ([`Verified::into_owned`] copies it when the result must outlive the buffer).
-#[derive(Clone)]
-pub struct Verified<B = Bytes> {
-    body: B,
+/// What a successful verification concluded, without the body: which scheme (and Healthie
+/// dialect and variant) and which secret matched, and where the event type and the
+/// idempotency key come from. [`crate::Verify::check`] returns it; a [`Verified`] is a
+/// verdict together with the body it was reached on.
+#[derive(Debug, Clone)]
+pub struct Verdict {
     scheme: Scheme,
     secret_index: usize,
     variant: Option<&'static str>,
     event: EventSource,
-    event_cache: OnceLock<Option<String>>,
     key: KeySource,
-    key_cache: OnceLock<String>,
 }
 
-impl<B: AsRef<[u8]>> Verified<B> {
+impl Verdict {
     pub(crate) fn new(
-        body: B,
         scheme: Scheme,
         secret_index: usize,
         event: EventSource,
         key: KeySource,
     ) -> Self {
-        Verified {
-            body,
+        Verdict {
             scheme,
             secret_index,
             variant: None,
             event,
-            event_cache: OnceLock::new(),
             key,
-            key_cache: OnceLock::new(),
         }
     }
 
@@ -140,17 +152,15 @@ impl<B: AsRef<[u8]>> Verified<B> {
         self
     }
 
-    /// The same delivery holding `body` (which must be the bytes that were verified).
-    pub(crate) fn with_body<C>(self, body: C) -> Verified<C> {
+    /// The verified delivery: this verdict with the body it was reached on. Only this
+    /// crate attaches a body, and only the one that was verified.
+    #[inline]
+    pub(crate) fn with_body<B: AsRef<[u8]>>(self, body: B) -> Verified<B> {
         Verified {
             body,
-            scheme: self.scheme,
-            secret_index: self.secret_index,
-            variant: self.variant,
-            event: self.event,
-            event_cache: self.event_cache,
-            key: self.key,
-            key_cache: self.key_cache,
+            verdict: self,
+            event_cache: OnceLock::new(),
+            key_cache: OnceLock::new(),
         }
     }
 
@@ -168,23 +178,80 @@ impl<B: AsRef<[u8]>> Verified<B> {
     }
 
     /// For Healthie, a short description of the exact signature-base variant that matched
+    /// (see [`Verified::variant`]).
+    pub fn variant(&self) -> Option<&'static str> {
+        self.variant
+    }
+
+    /// Index (in the order given to [`crate::Secrets`]) of the secret that matched.
+    pub fn secret_index(&self) -> usize {
+        self.secret_index
+    }
+}
+
+/// A delivery whose signature checked out: the raw body plus what a receiver needs next.
+///
+/// The event type and, where the vendor sends no id, the body-hash idempotency key are
+/// computed on first access and cached, so that verification itself costs one HMAC pass
+/// over the body and nothing more.
+///
+/// `B` is how the body is held: [`Bytes`] (the default) for the owned result of
+/// `verify_bytes`, `&[u8]` for `verify`, which borrows the caller's buffer instead of
+/// copying it ([`Verified::into_owned`] copies it when the result must outlive the buffer).
+#[derive(Clone)]
+pub struct Verified<B = Bytes> {
+    body: B,
+    verdict: Verdict,
+    event_cache: OnceLock<Option<String>>,
+    key_cache: OnceLock<String>,
+}
+
+impl<B> Verified<B> {
+    /// The verdict: scheme, dialect and secret that matched.
+    pub fn verdict(&self) -> &Verdict {
+        &self.verdict
+    }
+
+    /// The scheme (and Healthie dialect) that matched.
+    pub fn scheme(&self) -> Scheme {
+        self.verdict.scheme
+    }
+
+    /// The Healthie dialect that matched, if this is a Healthie delivery.
+    pub fn dialect(&self) -> Option<Dialect> {
+        self.verdict.dialect()
+    }
+
+    /// For Healthie, a short description of the exact signature-base variant that matched
     /// (for example `space-separated, digest token verbatim`); log it to learn what the
     /// vendor really sends, then lock the mode down.
     pub fn variant(&self) -> Option<&'static str> {
-        self.variant
+        self.verdict.variant
     }
 
     /// Index (in the order given to [`crate::Secrets`]) of the secret that matched; tells a
     /// receiver in the middle of a rotation whether senders still use the old secret.
     pub fn secret_index(&self) -> usize {
-        self.secret_index
+        self.verdict.secret_index
+    }
+}
+
+impl<B: AsRef<[u8]>> Verified<B> {
+    /// The same delivery holding `body` (which must be the bytes that were verified).
+    fn with_body<C>(self, body: C) -> Verified<C> {
+        Verified {
+            body,
+            verdict: self.verdict,
+            event_cache: self.event_cache,
+            key_cache: self.key_cache,
+        }
     }
 
     /// The event type: from the vendor's event header where there is one, else from the
     /// scheme's top-level body field (`event` for Hedy and generic, `event_type` for
     /// Heilo and Healthie), parsed on first call; `None` when neither exists.
     pub fn event_type(&self) -> Option<&str> {
-        match &self.event {
+        match &self.verdict.event {
             EventSource::Header(v) => v.to_str().ok().map(str::trim),
             EventSource::None => None,
             EventSource::BodyField(field) => self
@@ -198,12 +265,12 @@ impl<B: AsRef<[u8]>> Verified<B> {
     /// (`Speakr-Delivery-Id`, `heilo-event-id`), otherwise the lowercase hex SHA-256 of
     /// the raw body.
     pub fn idempotency_key(&self) -> &str {
-        match &self.key {
+        match &self.verdict.key {
             KeySource::Header(v) => v.to_str().map(str::trim).unwrap_or_default(),
             KeySource::BodyDigest(d) => self.key_cache.get_or_init(|| hex::encode(d)),
             KeySource::BodyHash => self
                 .key_cache
-                .get_or_init(|| hex::encode(Sha256::digest(self.body.as_ref()))),
+                .get_or_init(|| hex::encode(sha256(self.body.as_ref()))),
         }
     }
 
@@ -243,9 +310,9 @@ impl<'a> Verified<&'a [u8]> {
 impl<B: AsRef<[u8]>> fmt::Debug for Verified<B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verified")
-            .field("scheme", &self.scheme)
-            .field("secret_index", &self.secret_index)
-            .field("variant", &self.variant)
+            .field("scheme", &self.verdict.scheme)
+            .field("secret_index", &self.verdict.secret_index)
+            .field("variant", &self.verdict.variant)
             .field("event_type", &self.event_type())
             .field("idempotency_key", &self.idempotency_key())
             .field("body_len", &self.body.as_ref().len())

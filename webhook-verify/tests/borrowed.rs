@@ -109,6 +109,13 @@ fn borrowed_owned_and_bytes_agree_for_every_scheme() {
 fn a_delegating_verifier_behaves_the_same() {
     struct Wrapper(hedy::Verifier);
     impl Verify for Wrapper {
+        fn check(
+            &self,
+            h: &HeaderMap,
+            b: &[u8],
+        ) -> Result<webhook_verify::Verdict, webhook_verify::Error> {
+            self.0.check(h, b)
+        }
         fn verify_bytes(&self, h: &HeaderMap, b: Bytes) -> Result<Verified, webhook_verify::Error> {
             self.0.verify_bytes(h, b)
         }

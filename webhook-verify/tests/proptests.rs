@@ -238,6 +238,7 @@ fn header_soup() -> impl Strategy<Value = String> {
 fn exercise_all(text: &str) {
     let _ = heilo::parse_signature_header(text);
     let _ = healthie::parse_signature(text);
+    let _ = healthie::parse_signature_strict(text);
     let _ = healthie::parse_signature_input(text);
     let _ = healthie::parse_content_digest(text);
     let _ = hmac_hex::parse_signature_header(&Config::speakr(), text);
@@ -274,6 +275,13 @@ fn exercise_all(text: &str) {
     let v = healthie::Verifier::new("k", "POST", "/p?q").required_components(Vec::<String>::new());
     let _ = v.verify(&h, body);
     let _ = v.signature_bases(&h, body);
+    for mode in [
+        healthie::Mode::Legacy,
+        healthie::Mode::Guide,
+        healthie::Mode::Rfc9421,
+    ] {
+        let _ = v.clone().mode(mode).verify(&h, body);
+    }
 }
 
 proptest! {

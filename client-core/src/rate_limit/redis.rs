@@ -18,6 +18,9 @@ use crate::clock::{Clock, TokioClock};
 use crate::{Error, ErrorKind};
 
 /// Default timeout of one Redis call.
+///
+/// Available with the crate feature `redis`.
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_millis(250);
 
 /// Book a slot: `KEYS` = overall cell, class cell; `ARGV` = overall interval and tolerance,
@@ -140,12 +143,16 @@ impl Connection {
 /// A [`RateLimiter`] whose cells live in Redis: every process that uses the same URL and key
 /// prefix shares the quotas.
 ///
+/// Available with the crate feature `redis`.
+///
 /// # Semantics
 /// The same as [`GcraLimiter`]: an optional overall quota and named classes, a request waits
 /// until its class allows it and then books the earliest slot of the overall quota, bursts
 /// follow the quota's burst (use [`Quota::with_burst_within_quota`] so that no window of the
 /// period ever holds more than the vendor's count), and `X-RateLimit-Remaining: 0` pauses the
-/// class (or the overall quota) until `X-RateLimit-Reset` for every process.
+/// class (or the overall quota) until `X-RateLimit-Reset` for every process. Per-route quotas
+/// ([`GcraLimiterBuilder::per_route`](super::GcraLimiterBuilder::per_route)) are not kept
+/// here: the route a request names is ignored.
 ///
 /// # How
 /// Each decision is one Lua script run by Redis (one round trip): it reads Redis's own clock
@@ -197,6 +204,7 @@ impl Connection {
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisLimiter {
     inner: Arc<Inner>,
 }
@@ -234,6 +242,9 @@ impl fmt::Debug for RedisLimiter {
 }
 
 /// Builds a [`RedisLimiter`].
+///
+/// Available with the crate feature `redis`.
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub struct RedisLimiterBuilder {
     url: String,
     prefix: String,

@@ -393,3 +393,49 @@ pub fn limited(v: &Vendor, out: &Path, blocks: u32, extra: &[&str]) -> Command {
     }
     cmd
 }
+
+/// Speakr's answer once a route's hour is spent: an HTML 429 with no `Retry-After` (the body
+/// recorded from the real server).
+pub fn speakr_quota_spent() -> ResponseTemplate {
+    ResponseTemplate::new(429).set_body_raw(
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../speakr-client/fixtures/rate_limited_429.html"
+        )),
+        "text/html; charset=utf-8",
+    )
+}
+
+/// What the Speakr mock answers to `GET /recordings/{id}/summary`.
+pub async fn speakr_summary_body(mock: &MockSpeakr, id: &str) -> Vec<u8> {
+    mock.client()
+        .unwrap()
+        .core()
+        .get("/recordings/{id}/summary")
+        .param(id)
+        .send_bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
+/// The query strings of the requests the server received at `path`, in order.
+pub async fn queries(v: &Vendor, path: &str) -> Vec<String> {
+    v.server()
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == path)
+        .map(|r| r.url.query().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The lines of a process's output stream that start with `export:`.
+pub fn export_lines(bytes: &[u8]) -> Vec<String> {
+    text(bytes)
+        .lines()
+        .filter(|l| l.starts_with("export:"))
+        .map(str::to_owned)
+        .collect()
+}

@@ -36,6 +36,7 @@ pub fn fast_retries() -> RetryPolicy {
         max_delay: Duration::from_millis(5),
         max_retry_after: Duration::from_secs(2),
         reset_header: None,
+        retry_unhinted_rate_limits: true,
     }
 }
 

@@ -182,13 +182,16 @@ impl<'a> ListRecordings<'a> {
         self
     }
 
-    /// `date_from` (ISO date).
+    /// `date_from` (ISO date or date-time): recordings **created** at or after it (the server
+    /// filters `created_at`, not `meeting_date`).
     pub fn date_from(mut self, date: impl Into<String>) -> Self {
         self.params.date_from = Some(date.into());
         self
     }
 
-    /// `date_to` (ISO date).
+    /// `date_to` (ISO date or date-time): recordings **created** before it. The server reads a
+    /// bare date as midnight at the start of that day, so `date_to("2026-12-07")` excludes
+    /// every recording created on 7 December; pass the next day to include it.
     pub fn date_to(mut self, date: impl Into<String>) -> Self {
         self.params.date_to = Some(date.into());
         self
@@ -234,7 +237,47 @@ impl<'a> ListRecordings<'a> {
 
     /// `GET /recordings`, page after page (`page`, `per_page`, `has_next`) with the same
     /// filters, as a paginator to tune (prefetch, item cap).
+    ///
+    /// The walk is guarded like every listing of the workspace (see [`client_core::Paginator`]):
+    /// it ends with a `Pagination` error when a page repeats only recordings already yielded,
+    /// when the server says `has_next: true` past its own `total_pages` or `total`, and when a
+    /// page says `has_next: false` while the server's own `total_pages` / `total` say more
+    /// exist (Speakr's totals are computed with the same filters in the same response, so a
+    /// disagreement means recordings would be missed).
     pub fn paginator(self) -> Paginator<Recording> {
+        self.walk(
+            |page: &RecordingPage| page.pagination,
+            |page: RecordingPage| page.recordings,
+        )
+        .key_by(|recording: &Recording| recording.id)
+    }
+
+    /// Like [`ListRecordings::paginator`], but each recording is kept exactly as the server
+    /// sent it (for archiving every field, known or not). The same guards apply; a recording
+    /// is told apart by its `id`.
+    pub fn records(self) -> Paginator<serde_json::Value> {
+        self.walk(
+            |page: &RawPage| page.pagination,
+            |page: RawPage| page.recordings,
+        )
+        .key_by(|record: &serde_json::Value| {
+            // A record without an id is told apart by all of its text.
+            record
+                .get("id")
+                .map_or_else(|| record.to_string(), ToString::to_string)
+        })
+    }
+
+    /// The guarded page-number walk, decoding each page as `P`.
+    fn walk<P, T>(
+        self,
+        pagination: fn(&P) -> Option<Pagination>,
+        items: fn(P) -> Vec<T>,
+    ) -> Paginator<T>
+    where
+        P: serde::de::DeserializeOwned + Send + 'static,
+        T: Send + 'static,
+    {
         let core = self.client.core.clone();
         let params = Arc::new(self.params);
         let first = params.page.unwrap_or(1);
@@ -242,13 +285,19 @@ impl<'a> ListRecordings<'a> {
             let core = core.clone();
             let params = params.clone();
             async move {
-                let page: RecordingPage = params.request(&core, Some(n)).send_json().await?;
-                let more = page.pagination.as_ref().map(|p| p.has_next);
-                let items = Page::new(page.recordings);
-                Ok(match more {
-                    Some(m) => items.has_more(m),
-                    None => items,
-                })
+                let page: P = params.request(&core, Some(n)).send_json().await?;
+                let pagination = pagination(&page);
+                let mut items = Page::new(items(page));
+                if let Some(p) = pagination {
+                    items = items.has_more(p.has_next);
+                    if let Some(total) = p.total {
+                        items = items.total(total);
+                    }
+                    if let Some(pages) = p.total_pages {
+                        items = items.total_pages(pages);
+                    }
+                }
+                Ok(items)
             }
         })
     }
@@ -272,6 +321,15 @@ pub struct RecordingPage {
     pub pagination: Option<Pagination>,
 }
 
+/// A page of `GET /recordings` with each recording as sent.
+#[derive(Deserialize)]
+struct RawPage {
+    #[serde(default, deserialize_with = "null_as_default")]
+    recordings: Vec<serde_json::Value>,
+    #[serde(default)]
+    pagination: Option<Pagination>,
+}
+
 /// The `pagination` object.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[non_exhaustive]
@@ -282,12 +340,12 @@ pub struct Pagination {
     /// The page size.
     #[serde(default)]
     pub per_page: u64,
-    /// Recordings matching the filters.
+    /// Recordings matching the filters, when sent.
     #[serde(default)]
-    pub total: u64,
-    /// Pages in all.
+    pub total: Option<u64>,
+    /// Pages in all, when sent.
     #[serde(default)]
-    pub total_pages: u64,
+    pub total_pages: Option<u64>,
     /// Whether a next page exists.
     #[serde(default)]
     pub has_next: bool,

@@ -44,6 +44,14 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(back[0].params, input.params);
         }
     }
+    // Healthie: what the strict reading of `Signature` accepts, the lenient one reads too.
+    if let Ok(strict) = healthie::parse_signature_strict(&text) {
+        if let Ok(lenient) = healthie::parse_signature(&text) {
+            for member in &strict {
+                assert!(lenient.contains(member), "{text:?}");
+            }
+        }
+    }
     let _ = healthie::parse_signature(&text);
     let _ = healthie::parse_content_digest(&text);
     let _ = hmac_hex::parse_signature_header(&Config::speakr(), &text);
@@ -86,4 +94,11 @@ fuzz_target!(|data: &[u8]| {
         .with_clock(ManualClock::new(1_700_000_000));
     let _ = v.verify(&h, body);
     let _ = v.signature_bases(&h, body);
+    for mode in [
+        healthie::Mode::Legacy,
+        healthie::Mode::Guide,
+        healthie::Mode::Rfc9421,
+    ] {
+        let _ = v.clone().mode(mode).verify(&h, body);
+    }
 });

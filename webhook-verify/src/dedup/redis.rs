@@ -1,4 +1,6 @@
-//! A [`DedupStore`] in Redis, shared by every replica of a receiver (feature `redis`).
+//! A [`DedupStore`] in Redis, shared by every replica of a receiver.
+//!
+//! Available with the crate feature `redis`.
 //!
 //! # Keys
 //! One string key per delivery, `<prefix>:<key>` (the prefix defaults to `webhook-dedup`; the
@@ -71,7 +73,8 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 "#;
 
-/// A [`DedupStore`] in Redis: see the [module documentation](self).
+/// A [`DedupStore`] in Redis: see the [module documentation](self). Available with the crate
+/// feature `redis`.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), webhook_verify::Error> {
@@ -120,7 +123,7 @@ impl fmt::Debug for RedisDedup {
     }
 }
 
-/// Builds a [`RedisDedup`].
+/// Builds a [`RedisDedup`] (crate feature `redis`).
 #[derive(Debug, Clone)]
 pub struct RedisDedupBuilder {
     url: String,

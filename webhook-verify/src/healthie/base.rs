@@ -3,12 +3,12 @@
 
 use std::cell::OnceCell;
 
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::HeaderMap;
 
 use super::CONTENT_DIGEST;
-use crate::hmac_hex::is_visible_ascii;
-use crate::secret::HmacSha256;
-use crate::Error;
+use crate::error::Error;
+use crate::header::first_line;
+use crate::mac::HmacSha256;
 
 /// `lines` followed by the `"@signature-params"` line with `params`.
 pub(super) fn with_params(lines: &str, params: &str) -> String {
@@ -198,57 +198,4 @@ impl<'a> Request<'a> {
             Err(Error::missing(name))
         }
     }
-}
-
-/// The first line of a header, trimmed, if it is visible ASCII.
-pub(super) fn first_line<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Option<&'h str> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-}
-
-/// The one line of a header (missing or repeated is an error).
-pub(super) fn single_value<'h>(
-    headers: &'h HeaderMap,
-    name: &HeaderName,
-) -> Result<&'h HeaderValue, Error> {
-    let mut values = headers.get_all(name).iter();
-    let value = values.next().ok_or_else(|| Error::missing(name.as_str()))?;
-    if values.next().is_some() {
-        return Err(Error::malformed(
-            name.as_str(),
-            "header sent more than once",
-        ));
-    }
-    Ok(value)
-}
-
-/// A header line as trimmed text, if it is visible ASCII.
-pub(super) fn value_text<'h>(value: &'h HeaderValue, name: &HeaderName) -> Result<&'h str, Error> {
-    value
-        .to_str()
-        .map(str::trim)
-        .map_err(|_| Error::malformed(name.as_str(), "not visible ASCII"))
-}
-
-/// The one line of a header, trimmed; `Err(None)` when it is missing, else the reason it
-/// is malformed.
-pub(super) fn single_header_why<'h>(
-    headers: &'h HeaderMap,
-    name: &HeaderName,
-) -> Result<&'h str, Option<&'static str>> {
-    let mut values = headers.get_all(name).iter();
-    let value = values.next().ok_or(None)?;
-    if values.next().is_some() {
-        return Err(Some("header sent more than once"));
-    }
-    // `HeaderValue::to_str`, with a faster check.
-    let bytes = value.as_bytes();
-    if !is_visible_ascii(bytes) {
-        return Err(Some("not visible ASCII"));
-    }
-    std::str::from_utf8(bytes)
-        .map(str::trim)
-        .map_err(|_| Some("not visible ASCII"))
 }

@@ -1,11 +1,8 @@
 //! Body integrity: the `Content-Digest` header and the SHA-256 it must equal.
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine as _;
-
 use super::MAX_HEADER_LEN;
-use crate::hmac_hex::decode_hex32;
-use crate::Error;
+use crate::encoding::{decode_b64_32, decode_hex32, encode_b64_32};
+use crate::error::Error;
 
 /// The usual `sha-256=:<base64>:` (or `sha-256=<base64>`) and nothing else, as text and
 /// digest: exactly what [`parse_content_digest`] and the `to_str` + trim before it give for
@@ -19,7 +16,7 @@ pub(super) fn plain_content_digest(value: &[u8]) -> Option<(&str, [u8; 32])> {
         52 => value.strip_prefix(b"sha-256="),
         _ => None,
     }?;
-    let digest = decode_b64_32_plain(inner)?;
+    let digest = decode_b64_32(inner)?;
     Some((std::str::from_utf8(value).ok()?, digest))
 }
 
@@ -52,24 +49,6 @@ pub(super) fn plain_digest_text<'v>(value: &'v [u8], actual: &[u8; 32]) -> Optio
         return None;
     }
     std::str::from_utf8(value).ok()
-}
-
-/// Standard padded base64 of 32 bytes (44 characters): ten full groups of three bytes,
-/// then two bytes and one `=`.
-fn encode_b64_32(bytes: &[u8; 32]) -> [u8; 44] {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let digit = |n: u32| ALPHABET[(n & 0x3f) as usize];
-    let mut out = [b'='; 44];
-    let (groups, tail) = bytes.split_at(30);
-    for (dst, src) in out.chunks_exact_mut(4).zip(groups.chunks_exact(3)) {
-        let n = (u32::from(src[0]) << 16) | (u32::from(src[1]) << 8) | u32::from(src[2]);
-        dst.copy_from_slice(&[digit(n >> 18), digit(n >> 12), digit(n >> 6), digit(n)]);
-    }
-    let n = (u32::from(tail[0]) << 16) | (u32::from(tail[1]) << 8);
-    out[40] = digit(n >> 18);
-    out[41] = digit(n >> 12);
-    out[42] = digit(n >> 6);
-    out
 }
 
 /// Parse a `Content-Digest` value and return its `sha-256` digest.
@@ -112,79 +91,11 @@ pub fn parse_content_digest(value: &str) -> Result<[u8; 32], Error> {
             _ => return Err(Error::malformed(name, "unbalanced ':' around the digest")),
         };
         let digest = decode_hex32(inner)
-            .or_else(|| decode_b64_32(inner))
+            .or_else(|| decode_b64_32(inner.as_bytes()))
             .ok_or_else(|| {
                 Error::malformed(name, "sha-256 value is not 32 bytes of base64 or hex")
             })?;
         found = Some(digest);
     }
     found.ok_or(Error::UnsupportedDigest)
-}
-
-pub(super) fn decode_b64_32(s: &str) -> Option<[u8; 32]> {
-    if let Some(out) = decode_b64_32_plain(s.as_bytes()) {
-        return Some(out);
-    }
-    // 32 bytes are 44 base64 characters with padding; reject anything longer before
-    // decoding so the buffer below can never overflow.
-    if s.len() > 44 {
-        return None;
-    }
-    let mut buf = [0u8; 48];
-    let n = STANDARD.decode_slice(s, &mut buf).ok()?;
-    let bytes = buf.get(..n)?;
-    <[u8; 32]>::try_from(bytes).ok()
-}
-
-/// Standard base64 of 32 bytes in its only canonical form: 43 alphabet characters, the
-/// last with its two spare bits clear, and one `=`. Accepts nothing that the `base64`
-/// crate's `STANDARD` engine rejects and decodes it the same (see the tests); anything
-/// else is `None` and goes to that engine.
-pub(super) fn decode_b64_32_plain(s: &[u8]) -> Option<[u8; 32]> {
-    let s: &[u8; 44] = s.try_into().ok()?;
-    let [ref quads @ .., c40, c41, c42, pad] = *s;
-    if pad != b'=' {
-        return None;
-    }
-    let value = |c: u8| B64_VALUES[usize::from(c)];
-    let mut out = [0u8; 32];
-    let mut invalid = 0u8;
-    for (dst, quad) in out.chunks_exact_mut(3).zip(quads.chunks_exact(4)) {
-        let mut n = 0u32;
-        for &c in quad {
-            let v = value(c);
-            invalid |= v;
-            n = (n << 6) | u32::from(v & 0x3f);
-        }
-        let [_, a, b, c] = n.to_be_bytes();
-        dst.copy_from_slice(&[a, b, c]);
-    }
-    let (v40, v41, v42) = (value(c40), value(c41), value(c42));
-    invalid |= v40 | v41 | v42;
-    let n = (u32::from(v40 & 0x3f) << 12) | (u32::from(v41 & 0x3f) << 6) | u32::from(v42 & 0x3f);
-    if let Some(tail) = out.get_mut(30..) {
-        tail.copy_from_slice(&((n >> 2) as u16).to_be_bytes());
-    }
-    // Non-alphabet characters are 0xff; spare bits must be zero (canonical encoding).
-    (invalid & 0xc0 == 0 && n & 0b11 == 0).then_some(out)
-}
-
-/// Value of each byte as a standard base64 digit, 0xff for a non-digit.
-pub(super) const B64_VALUES: [u8; 256] = {
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut table = [0xffu8; 256];
-    let mut i = 0;
-    while i < alphabet.len() {
-        table[alphabet[i] as usize] = i as u8;
-        i += 1;
-    }
-    table
-};
-
-pub(super) fn ct_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    let mut diff = 0u8;
-    for (x, y) in a.iter().zip(b.iter()) {
-        diff |= x ^ y;
-    }
-    diff == 0
 }

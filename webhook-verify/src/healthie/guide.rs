@@ -2,7 +2,7 @@
 
 use super::base::{Request, Sink, Variant};
 use super::Verifier;
-use crate::heilo::Decimal;
+use crate::decimal::Decimal;
 
 impl Verifier {
     /// Guide candidate number `i`: separator (LF, the two characters `\n`) × query form

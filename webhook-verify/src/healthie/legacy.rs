@@ -2,7 +2,7 @@
 
 use super::base::{Request, Sink, Variant};
 use super::Verifier;
-use crate::heilo::Decimal;
+use crate::decimal::Decimal;
 
 impl Verifier {
     /// Legacy candidate number `i` (None past the last one). Order: separator (space, LF,

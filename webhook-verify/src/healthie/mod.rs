@@ -11,6 +11,9 @@
 //! | [`Dialect::Guide`] | six `"@method": POST`-style lines joined by LF (or the two characters `\n`) | `sig1=:<64 hex>:` |
 //! | [`Dialect::Rfc9421`] | RFC 9421 §2.5 base from the components in `Signature-Input`, ending with the received `"@signature-params"` text | `sig1=:<base64>:` |
 //!
+//! [`Mode::Auto`] (the default) reads `Signature` leniently; a mode locked to one dialect
+//! reads it as an RFC 8941 Dictionary and refuses junk after a member (see [`Mode`]).
+//!
 //! Step 1 is always body integrity: `Content-Digest` must carry a `sha-256` member equal
 //! to SHA-256 of the raw body (`:base64:`, bare base64 or 64 hex), else the delivery is
 //! rejected. The legacy HMAC covers only the digest *text*, so without this check the
@@ -56,16 +59,16 @@ mod signature_input;
 mod tests;
 mod verifier;
 
-use std::fmt;
-
 use http::header::HeaderName;
 
 pub use allow_list::{IpAllowList, PRODUCTION_IPS, STAGING_IPS};
 pub use digest::parse_content_digest;
 pub use sign::sign;
-pub use signature::{parse_signature, SignatureEncoding, SignatureMember};
+pub use signature::{parse_signature, parse_signature_strict, SignatureEncoding, SignatureMember};
 pub use signature_input::{parse_signature_input, Component, ParamValue, SignatureInput};
 pub use verifier::Verifier;
+
+pub use crate::verified::Dialect;
 
 /// `Content-Digest`.
 pub const CONTENT_DIGEST: HeaderName = HeaderName::from_static("content-digest");
@@ -86,40 +89,36 @@ pub const DEFAULT_CREATED_PAST: u64 = 300;
 /// Default tolerance for an RFC 9421 `created` ahead of our clock, seconds.
 pub const DEFAULT_CREATED_FUTURE: u64 = 60;
 
-/// The form of signature base that matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dialect {
-    /// The space-separated form used by the only production-proven verifier.
-    Legacy,
-    /// The LF-joined `"@method": POST` form of the vendor guide, hex signature in `:…:`.
-    Guide,
-    /// Strict RFC 9421 with a base64 byte-sequence signature.
-    Rfc9421,
-}
-
-impl fmt::Display for Dialect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Dialect::Legacy => "legacy",
-            Dialect::Guide => "guide",
-            Dialect::Rfc9421 => "rfc9421",
-        })
-    }
-}
-
-/// Which dialects a [`Verifier`] accepts.
+/// Which dialects a [`Verifier`] accepts, and how strictly it reads `Signature`.
+///
+/// The three modes locked to one dialect read `Signature` as an RFC 8941 Dictionary
+/// ([`parse_signature_strict`]): text after a member's value or parameters that is not a
+/// comma (`sig1=:…:garbage`, `sig1=:…: x`), a trailing comma or an empty member fails the
+/// delivery with [`crate::Error::MalformedHeader`] (name `signature`, reason
+/// `"unexpected character after a member"`, `"trailing comma"`, …; status 400). Legal
+/// whitespace around commas, spaces before the first member and parameters after a value
+/// (`sig1=:…:;x`, ignored) are accepted. `Signature-Input` is read strictly in every mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Mode {
     /// Pick the dialect by the shape of the `Signature` value, then try the others with
     /// the same signature bytes. Every try is a full HMAC with the shared secret, so extra
     /// candidates do not make forgery easier.
+    ///
+    /// Auto reads `Signature` leniently ([`parse_signature`]), to take what a sender with a
+    /// sloppy serialiser writes: whitespace around members and around `=` is trimmed, empty
+    /// members are skipped, a bare value ends at its first `;`, and a wrapped value ends at
+    /// its closing `:` whatever follows it up to the next comma, so `sig1=:…:garbage` is
+    /// read as `sig1=:…:`. The signature bytes must still match an HMAC computed here with
+    /// a configured secret, so this admits no forgery; it only accepts headers that RFC
+    /// 8941 would refuse. [`crate::Verified::dialect`] tells which dialect matched, and
+    /// locking the mode to it makes the reading strict.
     #[default]
     Auto,
-    /// Only [`Dialect::Legacy`] with a bare hex signature.
+    /// Only [`Dialect::Legacy`] with a bare hex signature; `Signature` read strictly.
     Legacy,
-    /// Only [`Dialect::Guide`] with a `:hex:` signature.
+    /// Only [`Dialect::Guide`] with a `:hex:` signature; `Signature` read strictly.
     Guide,
-    /// Only [`Dialect::Rfc9421`] with a `:base64:` signature.
+    /// Only [`Dialect::Rfc9421`] with a `:base64:` signature; `Signature` read strictly.
     Rfc9421,
 }
 

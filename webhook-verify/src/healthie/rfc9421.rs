@@ -3,15 +3,15 @@
 
 use http::header::HeaderMap;
 
-use super::base::{single_header_why, Request, Sink};
+use super::base::{Request, Sink};
 use super::signature::SmallList;
 use super::signature_input::{
     Bare, Captured, Comp, MemberSpan, PolicyParams, SfParser, SfResult, SfStr,
 };
 use super::{sf, Verifier, DEFAULT_LABEL, MAX_HEADER_LEN, SIGNATURE_INPUT};
 use crate::clock::skew;
-use crate::error::echo;
-use crate::Error;
+use crate::error::{echo, Error};
+use crate::header::single_header_why;
 
 impl Verifier {
     pub(super) fn check_policy(&self, captured: &Captured<'_>) -> Result<(), Error> {
@@ -221,17 +221,13 @@ impl Verifier {
                     req.put_field(&mut combined, name, false)?;
                     let bad = |reason: &'static str| Error::malformed(name, reason);
                     match &flags.key {
-                        Some(key) => {
-                            let members = sf::dictionary(&combined).map_err(bad)?;
-                            let member = members
-                                .iter()
-                                .find(|(k, _)| *k == key.as_str())
-                                .map(|(_, m)| m)
+                        Some(key) => Some(
+                            sf::dictionary_member(&combined, key)
+                                .map_err(bad)?
                                 .ok_or_else(|| {
                                     Error::missing(&echo(&format!("{name};key={key}")))
-                                })?;
-                            Some(member.value.clone())
-                        }
+                                })?,
+                        ),
                         None => Some(sf::canonical(&combined).map_err(bad)?),
                     }
                 } else {

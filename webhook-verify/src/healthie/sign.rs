@@ -3,13 +3,13 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
-use sha2::{Digest, Sha256};
 
 use super::base::Request;
 use super::signature_input::{scan_dictionary, Covered};
 use super::{Dialect, Verifier, CONTENT_DIGEST, DEFAULT_LABEL, SIGNATURE, SIGNATURE_INPUT};
-use crate::secret::{keyed, Secrets};
-use crate::sign::ascii_value;
+use crate::header::ascii_value;
+use crate::mac::{keyed, sha256};
+use crate::secret::Secrets;
 
 /// The components our signer covers, in Healthie's claimed order.
 pub(super) const SIGNED_COMPONENTS: &str =
@@ -32,7 +32,7 @@ pub fn sign(
     body: &[u8],
     created: u64,
 ) -> Vec<(HeaderName, HeaderValue)> {
-    let digest_b64 = STANDARD.encode(Sha256::digest(body));
+    let digest_b64 = STANDARD.encode(sha256(body));
     let content_digest = match dialect {
         Dialect::Legacy => format!("sha-256={digest_b64}"),
         Dialect::Guide | Dialect::Rfc9421 => format!("sha-256=:{digest_b64}:"),

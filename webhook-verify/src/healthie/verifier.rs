@@ -4,25 +4,27 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use http::header::{HeaderMap, HeaderValue};
-use sha2::{Digest, Sha256};
 
-use super::base::{
-    single_header_why, single_value, value_text, with_params, Request, Sink, Variant,
-};
-use super::digest::{ct_eq, parse_content_digest, plain_content_digest, plain_digest_text};
+use super::base::{with_params, Request, Sink, Variant};
+use super::digest::{parse_content_digest, plain_content_digest, plain_digest_text};
 use super::rfc9421::{InputsCache, SignatureInputs, KNOWN_COMPONENTS, KNOWN_LIST};
-use super::signature::{parse_signature_refs, plain_signature, MemberRef, SmallList};
+use super::signature::{
+    parse_signature_refs, parse_signature_strict_refs, plain_signature, MemberRef, SmallList,
+};
 use super::signature_input::{parse_signature_input, Bare, Covered, PolicyParams, SfStr};
 use super::{
     Dialect, Mode, SignatureBase, SignatureEncoding, CONTENT_DIGEST, DEFAULT_CREATED_FUTURE,
     DEFAULT_CREATED_PAST, DEFAULT_LABEL, DEFAULT_REQUIRED_COMPONENTS, SIGNATURE, SIGNATURE_INPUT,
 };
 use crate::clock::{Clock, SharedClock};
-use crate::secret::{HmacSha256, Secrets};
-use crate::verified::{EventSource, KeySource, Scheme, Verified};
-use crate::{Error, Verify};
+use crate::ct::ct_eq_32;
+use crate::error::Error;
+use crate::header::{single_header_why, single_value, value_text};
+use crate::mac::{sha256, HmacSha256};
+use crate::matching::first_secret;
+use crate::secret::Secrets;
+use crate::verified::{EventSource, KeySource, Scheme, Verdict};
 
 /// Verifies Healthie deliveries for one registered endpoint.
 #[derive(Debug, Clone)]
@@ -244,23 +246,6 @@ impl Verifier {
         self
     }
 
-    /// Verify the raw body.
-    /// The result borrows `body`; [`Verified::into_owned`] keeps it beyond.
-    pub fn verify<'a>(
-        &self,
-        headers: &HeaderMap,
-        body: &'a [u8],
-    ) -> Result<Verified<&'a [u8]>, Error> {
-        let meta = self.check(headers, body)?;
-        Ok(meta.into_verified(body))
-    }
-
-    /// Like [`Verifier::verify`] without copying the body.
-    pub fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
-        let meta = self.check(headers, &body)?;
-        Ok(meta.into_verified(body))
-    }
-
     /// Every signature base this verifier would try for the request, in order, for
     /// troubleshooting a mismatch. Contains request data only, never a secret. Bases that
     /// cannot be built (for example RFC 9421 without `Signature-Input`) are left out.
@@ -351,7 +336,9 @@ impl Verifier {
         }
         out
     }
-    pub(super) fn check(&self, headers: &HeaderMap, body: &[u8]) -> Result<Meta, Error> {
+
+    /// Check `body` against the signatures in `headers` ([`crate::Verify::check`]).
+    pub(crate) fn verdict(&self, headers: &HeaderMap, body: &[u8]) -> Result<Verdict, Error> {
         if self.secrets.is_empty() {
             return Err(Error::NoSecrets);
         }
@@ -359,7 +346,7 @@ impl Verifier {
         // bytes; anything else goes through the general parsers (which also produce the
         // errors).
         let value = single_value(headers, &CONTENT_DIGEST)?;
-        let actual: [u8; 32] = Sha256::digest(body).into();
+        let actual = sha256(body);
         let digest_text = match plain_digest_text(value.as_bytes(), &actual) {
             Some(text) => text,
             None => {
@@ -370,7 +357,7 @@ impl Verifier {
                         (text, parse_content_digest(text)?)
                     }
                 };
-                if !ct_eq(&claimed, &actual) {
+                if !ct_eq_32(&claimed, &actual) {
                     return Err(Error::DigestMismatch);
                 }
                 text
@@ -382,12 +369,7 @@ impl Verifier {
         if let Some((dialect, index, variant)) =
             self.check_usual(headers, body.len(), digest_text, value)
         {
-            return Ok(Meta {
-                dialect,
-                index,
-                variant,
-                digest: actual,
-            });
+            return Ok(matched(dialect, index, variant, actual));
         }
         self.check_general(headers, body.len(), digest_text, value, actual)
     }
@@ -403,14 +385,24 @@ impl Verifier {
         digest_text: &str,
         value: &HeaderValue,
         actual: [u8; 32],
-    ) -> Result<Meta, Error> {
+    ) -> Result<Verdict, Error> {
         let members = match plain_signature(value.as_bytes()) {
             Some(member) => {
                 let mut list = SmallList::default();
                 list.push(member);
                 list
             }
-            None => parse_signature_refs(value_text(value, &SIGNATURE)?)?,
+            // Auto reads the header leniently; a mode locked to one dialect reads it as
+            // RFC 8941 does, so junk after a member fails the delivery.
+            None => {
+                let text = value_text(value, &SIGNATURE)?;
+                match self.mode {
+                    Mode::Auto => parse_signature_refs(text)?,
+                    Mode::Legacy | Mode::Guide | Mode::Rfc9421 => {
+                        parse_signature_strict_refs(text)?
+                    }
+                }
+            }
         };
         let req = Request::new(headers, body_len, Some(digest_text));
         // Signature-Input is scanned at most once, on first use.
@@ -444,12 +436,7 @@ impl Verifier {
             for (pos, dialect) in order.iter().enumerate() {
                 match self.try_dialect(&req, &mut inputs, *dialect, member) {
                     Ok(Some((index, variant))) => {
-                        return Ok(Meta {
-                            dialect: *dialect,
-                            index,
-                            variant,
-                            digest: actual,
-                        })
+                        return Ok(matched(*dialect, index, variant, actual))
                     }
                     Ok(None) => {}
                     // A policy failure of the preferred dialect is the most useful report;
@@ -531,14 +518,7 @@ impl Verifier {
         signature: &[u8; 32],
         mut emit: impl FnMut(&mut HmacSha256) -> Option<()>,
     ) -> Option<usize> {
-        for (index, key) in self.secrets.macs() {
-            let mut mac = key.start();
-            emit(&mut mac)?;
-            if mac.verify(signature) {
-                return Some(index);
-            }
-        }
-        None
+        first_secret(&self.secrets, signature, |mac| emit(mac).ok_or(())).ok()?
     }
 
     /// Try every base of `dialect` with every secret against `member`.
@@ -617,50 +597,24 @@ impl Verifier {
     }
 
     /// The index of the first secret whose HMAC over what `emit` feeds it is `signature`
-    /// (compared in constant time). The base is fed straight into each keyed state, never
-    /// built as a string; an error from `emit` (it is the same for every secret) is returned.
+    /// (see [`first_secret`]).
     pub(super) fn matches(
         &self,
         signature: &[u8; 32],
-        mut emit: impl FnMut(&mut HmacSha256) -> Result<(), Error>,
+        emit: impl FnMut(&mut HmacSha256) -> Result<(), Error>,
     ) -> Result<Option<usize>, Error> {
-        for (index, key) in self.secrets.macs() {
-            let mut mac = key.start();
-            emit(&mut mac)?;
-            if mac.verify(signature) {
-                return Ok(Some(index));
-            }
-        }
-        Ok(None)
+        first_secret(&self.secrets, signature, emit)
     }
 }
 
-pub(super) struct Meta {
-    pub(super) dialect: Dialect,
-    pub(super) index: usize,
-    pub(super) variant: Variant,
-    pub(super) digest: [u8; 32],
-}
-
-impl Meta {
-    pub(super) fn into_verified<B: AsRef<[u8]>>(self, body: B) -> Verified<B> {
-        Verified::new(
-            body,
-            Scheme::Healthie(self.dialect),
-            self.index,
-            EventSource::BodyField(Cow::Borrowed("event_type")),
-            KeySource::BodyDigest(self.digest),
-        )
-        .with_variant(self.variant.describe())
-    }
-}
-
-impl Verify for Verifier {
-    fn verify_bytes(&self, headers: &HeaderMap, body: Bytes) -> Result<Verified, Error> {
-        Verifier::verify_bytes(self, headers, body)
-    }
-
-    fn verify<'a>(&self, headers: &HeaderMap, body: &'a [u8]) -> Result<Verified<&'a [u8]>, Error> {
-        Verifier::verify(self, headers, body)
-    }
+/// The verdict of a match: `dialect` and `variant`, with secret `index`, on a body whose
+/// SHA-256 is `digest` (the idempotency key).
+fn matched(dialect: Dialect, index: usize, variant: Variant, digest: [u8; 32]) -> Verdict {
+    Verdict::new(
+        Scheme::Healthie(dialect),
+        index,
+        EventSource::BodyField(Cow::Borrowed("event_type")),
+        KeySource::BodyDigest(digest),
+    )
+    .with_variant(variant.describe())
 }

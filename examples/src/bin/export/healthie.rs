@@ -8,7 +8,7 @@ use futures::{StreamExt, TryStreamExt};
 use healthie_client::{Appointment, HealthieClient};
 use serde_json::Value;
 
-use crate::vendor::{FetchError, Fetched, Listed, Vendor, Window};
+use crate::vendor::{FetchError, Fetched, Listed, Part, Vendor, Window};
 
 /// Healthie, through a [`HealthieClient`].
 pub struct Healthie {
@@ -32,29 +32,38 @@ impl Vendor for Healthie {
         "healthie"
     }
 
-    /// `query Appointments`, page after page: between the window's first and last day when
-    /// both are given (Healthie takes the two only together), the window applied to each
-    /// appointment's `date` too.
+    fn label(&self) -> &'static str {
+        "Healthie"
+    }
+
+    fn route(&self, part: Part) -> &'static str {
+        match part {
+            Part::Listing => "query Appointments",
+            Part::Record => "query Appointment",
+            Part::Transcript => "GET of a transcript's expiring_url",
+            // Healthie serves no summary and no audio: nothing is requested.
+            Part::Summary | Part::Audio => "query Appointment",
+        }
+    }
+
+    /// `query Appointments`, page after page; dated by `date`. When the window has both ends
+    /// (Healthie takes the two only together) it is sent as `startDate` = the first day's
+    /// 00:00:00Z and `endDate` = 00:00:00Z of the day after the last (the export drops an
+    /// appointment at that very instant, should Healthie's end be inclusive).
     fn list(&self, window: &Window) -> BoxStream<'static, Result<Listed, FetchError>> {
         let mut list = self.client.appointments().list();
-        if let (Some(since), Some(until)) = (&window.since, &window.until) {
-            list = list.between(format!("{since}T00:00:00Z"), format!("{until}T23:59:59Z"));
+        if let (Some(start), Some(end)) = (window.start_instant(), window.end_instant_exclusive()) {
+            list = list.between(start, end);
         }
-        let window = window.clone();
         list.into_stream()
-            .map_err(FetchError::Api)
-            .try_filter_map(move |a: Appointment| {
-                let date = a.date.as_ref().map(|t| t.as_str().to_owned());
-                let keep = window.contains(date.as_deref());
-                async move {
-                    Ok(keep.then_some(Listed {
-                        title: a.appointment_type.as_ref().and_then(|t| t.name.clone()),
-                        date,
-                        id: a.id,
-                        listing: None,
-                    }))
-                }
+            .map_ok(|a: Appointment| Listed {
+                title: a.appointment_type.as_ref().and_then(|t| t.name.clone()),
+                date_field: "date",
+                date: a.date.as_ref().map(|t| t.as_str().to_owned()),
+                id: a.id,
+                listing: None,
             })
+            .map_err(FetchError::Api)
             .boxed()
     }
 
@@ -74,40 +83,39 @@ impl Vendor for Healthie {
         true
     }
 
-    fn transcript_extension(&self) -> &'static str {
-        "vtt"
+    fn meeting(&self, record: &Value) -> Option<transcripts::Meeting> {
+        appointment(record)
+            .ok()
+            .map(|a| transcripts::healthie::meeting(&a))
     }
 
-    /// The VTT file of each of the appointment's transcripts; several are joined into one
-    /// file, each after a `NOTE` line naming it.
+    /// The VTT file of each of the appointment's transcripts (downloaded from its expiring
+    /// link, with no credentials), parsed; several follow one another in one transcript.
     fn transcript<'a>(
         &'a self,
-        _item: &'a Listed,
+        item: &'a Listed,
         record: &'a Value,
-    ) -> BoxFuture<'a, Fetched<Option<String>>> {
+    ) -> BoxFuture<'a, Fetched<Option<transcripts::Transcript>>> {
         Box::pin(async move {
-            let transcripts = appointment(record)?.transcripts.unwrap_or_default();
-            let mut files = Vec::new();
-            for transcript in &transcripts {
-                files.push(self.client.transcripts().vtt_text(transcript).await?);
-            }
-            Ok(match files.len() {
-                0 => None,
-                1 => files.pop(),
-                _ => {
-                    let mut joined = String::from("WEBVTT\n");
-                    for (t, file) in transcripts.iter().zip(&files) {
-                        let cues = file.strip_prefix("WEBVTT").unwrap_or(file);
-                        let cues = cues.split_once('\n').map_or("", |(_, rest)| rest);
-                        joined.push_str(&format!(
-                            "\nNOTE transcript {}\n\n{}\n",
-                            t.id.as_deref().unwrap_or("?"),
-                            cues.trim_matches('\n')
-                        ));
+            let files = appointment(record)?.transcripts.unwrap_or_default();
+            let mut joined: Option<transcripts::Transcript> = None;
+            for file in &files {
+                let vtt = self.client.transcripts().vtt_text(file).await?;
+                let t = transcripts::healthie::transcript(&item.id, &vtt).map_err(|e| {
+                    FetchError::Shape(format!(
+                        "transcript {}: {e}",
+                        file.id.as_deref().unwrap_or("?")
+                    ))
+                })?;
+                joined = Some(match joined {
+                    None => t,
+                    Some(mut all) => {
+                        all.segments.extend(t.segments);
+                        all
                     }
-                    Some(joined)
-                }
-            })
+                });
+            }
+            Ok(joined)
         })
     }
 

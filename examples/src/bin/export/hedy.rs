@@ -1,6 +1,6 @@
 //! Hedy: sessions, from `GET /sessions` (summaries) and `GET /sessions/{sessionId}` (the
 //! record, with the transcript, recap and meeting minutes in it). Hedy's listing has no date
-//! filter, so the window is applied to each session's `startTime`.
+//! filter: the window is applied to each session's `startTime` as it is listed.
 
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
@@ -9,7 +9,7 @@ use hedy_client::sessions::Session;
 use hedy_client::HedyClient;
 use serde_json::Value;
 
-use crate::vendor::{record_as_received, FetchError, Fetched, Listed, Vendor, Window};
+use crate::vendor::{record_as_received, FetchError, Fetched, Listed, Part, Vendor, Window};
 
 /// Hedy, through a [`HedyClient`].
 pub struct Hedy {
@@ -44,27 +44,36 @@ impl Vendor for Hedy {
         "hedy"
     }
 
-    /// `GET /sessions?limit=100`, page after page, keeping the sessions of the window.
-    fn list(&self, window: &Window) -> BoxStream<'static, Result<Listed, FetchError>> {
-        let window = window.clone();
+    fn label(&self) -> &'static str {
+        "Hedy"
+    }
+
+    fn route(&self, part: Part) -> &'static str {
+        match part {
+            Part::Listing => "GET /sessions",
+            // The transcript and summary are in the record; Hedy serves no audio.
+            Part::Record | Part::Transcript | Part::Summary | Part::Audio => {
+                "GET /sessions/{sessionId}"
+            }
+        }
+    }
+
+    /// `GET /sessions?limit=100`, page after page (every session: the export keeps those of
+    /// the window by `startTime`).
+    fn list(&self, _window: &Window) -> BoxStream<'static, Result<Listed, FetchError>> {
         self.client
             .sessions()
             .list()
             .limit(100)
             .into_stream()
-            .map_err(FetchError::Api)
-            .try_filter_map(move |s: Session| {
-                let date = s.start_time.as_ref().map(|t| t.as_str().to_owned());
-                let keep = window.contains(date.as_deref());
-                async move {
-                    Ok(keep.then_some(Listed {
-                        id: s.session_id,
-                        date,
-                        title: s.title,
-                        listing: None,
-                    }))
-                }
+            .map_ok(|s: Session| Listed {
+                id: s.session_id,
+                date_field: "startTime",
+                date: s.start_time.as_ref().map(|t| t.as_str().to_owned()),
+                title: s.title,
+                listing: None,
             })
+            .map_err(FetchError::Api)
             .boxed()
     }
 
@@ -79,15 +88,17 @@ impl Vendor for Hedy {
     }
 
     /// The record's `transcript` (or, without one, its `cleaned_transcript`).
+    fn meeting(&self, record: &Value) -> Option<transcripts::Meeting> {
+        session(record).ok().map(|s| transcripts::hedy::meeting(&s))
+    }
+
+    /// The session's `transcript` (else `cleaned_transcript`), read for speaker turns.
     fn transcript<'a>(
         &'a self,
         _item: &'a Listed,
         record: &'a Value,
-    ) -> BoxFuture<'a, Fetched<Option<String>>> {
-        Box::pin(async move {
-            let s = session(record)?;
-            Ok(non_empty(s.transcript).or(non_empty(s.cleaned_transcript)))
-        })
+    ) -> BoxFuture<'a, Fetched<Option<transcripts::Transcript>>> {
+        Box::pin(async move { Ok(transcripts::hedy::transcript(&session(record)?)) })
     }
 
     /// The record's `recap` and `meeting_minutes`.

@@ -1,4 +1,7 @@
 //! Heilo: calls, from `GET /calls?dateFrom=…&dateTo=…` and `GET /calls/{id}` (the record).
+//! Heilo's documentation does not say how a bare `dateTo` date bounds the day, so the window
+//! is sent as exact UTC instants (`dateFrom=SINCET00:00:00Z`, `dateTo=` the first instant after
+//! the last day) and applied to each call's `created_at` as well.
 //! Heilo serves no recording files and no raw transcript: the call's analysis
 //! (`transcript_processed`) is its transcript, and the analysis' `summary` its summary.
 
@@ -9,7 +12,7 @@ use heilo_client::calls::Call;
 use heilo_client::HeiloClient;
 use serde_json::Value;
 
-use crate::vendor::{record_as_received, FetchError, Fetched, Listed, Vendor, Window};
+use crate::vendor::{record_as_received, FetchError, Fetched, Listed, Part, Vendor, Window};
 
 /// Heilo, through a [`HeiloClient`].
 pub struct Heilo {
@@ -36,14 +39,26 @@ impl Vendor for Heilo {
         "heilo"
     }
 
-    /// `GET /calls?limit=100&dateFrom=…&dateTo=…`, page after page.
+    fn label(&self) -> &'static str {
+        "Heilo"
+    }
+
+    fn route(&self, part: Part) -> &'static str {
+        match part {
+            Part::Listing => "GET /calls",
+            // The transcript and summary are in the record; Heilo serves no audio.
+            Part::Record | Part::Transcript | Part::Summary | Part::Audio => "GET /calls/{id}",
+        }
+    }
+
+    /// `GET /calls?limit=100&dateFrom=…&dateTo=…`, page after page; dated by `created_at`.
     fn list(&self, window: &Window) -> BoxStream<'static, Result<Listed, FetchError>> {
         let mut list = self.client.calls().list().limit(100);
-        if let Some(since) = &window.since {
-            list = list.date_from(since.as_str());
+        if let Some(start) = window.start_instant() {
+            list = list.date_from(start);
         }
-        if let Some(until) = &window.until {
-            list = list.date_to(until.as_str());
+        if let Some(end) = window.end_instant_exclusive() {
+            list = list.date_to(end);
         }
         list.into_stream()
             .map_ok(|c: Call| Listed {
@@ -52,6 +67,7 @@ impl Vendor for Heilo {
                     .as_ref()
                     .and_then(|t| t.subject.clone())
                     .or(c.caller_name),
+                date_field: "created_at",
                 date: c.created_at.as_ref().map(|t| t.as_str().to_owned()),
                 id: c.call_id,
                 listing: None,
@@ -71,25 +87,26 @@ impl Vendor for Heilo {
     }
 
     /// The call's analysis (`transcript_processed`), one `field: value` line per field.
+    fn meeting(&self, record: &Value) -> Option<transcripts::Meeting> {
+        call(record).ok().map(|c| transcripts::heilo::meeting(&c))
+    }
+
+    /// The call's `transcript_original` when the record carries it. Heilo's API serves a
+    /// call's processed analysis, not its text (the text arrives with the `call.completed`
+    /// and `call.transcribed` webhooks), so an exported call usually has no transcript; its
+    /// analysis is in the record and its summary in `ID.summary.txt`.
     fn transcript<'a>(
         &'a self,
-        _item: &'a Listed,
+        item: &'a Listed,
         record: &'a Value,
-    ) -> BoxFuture<'a, Fetched<Option<String>>> {
+    ) -> BoxFuture<'a, Fetched<Option<transcripts::Transcript>>> {
         Box::pin(async move {
             call(record)?;
-            let Some(Value::Object(fields)) = record.pointer("/data/transcript_processed") else {
-                return Ok(None);
-            };
-            let text: String = fields
-                .iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| match v {
-                    Value::String(s) => format!("{k}: {s}\n"),
-                    other => format!("{k}: {other}\n"),
-                })
-                .collect();
-            Ok((!text.is_empty()).then_some(text))
+            Ok(record
+                .pointer("/data/transcript_original")
+                .and_then(Value::as_str)
+                .filter(|t| !t.trim().is_empty())
+                .map(|text| transcripts::heilo::transcript_from_text(&item.id, text)))
         })
     }
 

@@ -4,26 +4,41 @@
 //! ```text
 //! export <hedy|speakr|heilo|healthie> --out DIR [--since YYYY-MM-DD] [--until YYYY-MM-DD]
 //!        [--base-url URL] [--audio] [--concurrency N] [--region us|eu]
-//!        [--environment production|staging]
+//!        [--environment production|staging] [--transcript-format txt|vtt|srt|json]
 //! ```
 //!
 //! Credentials come from the environment: `HEDY_API_KEY` (with `--region`), `SPEAKR_URL` and
-//! `SPEAKR_TOKEN`, `HEILO_API_KEY`, `HEALTHIE_API_KEY` (with `--environment`). `--base-url` replaces the vendor's address (a proxy, a
-//! test server). With neither credentials nor `--base-url`, the export runs against the
-//! vendor's built-in mock server on 127.0.0.1, and its first line says so.
+//! `SPEAKR_TOKEN`, `HEILO_API_KEY`, `HEALTHIE_API_KEY` (with `--environment`). `--base-url`
+//! replaces the vendor's address (a proxy, a test server). With neither credentials nor
+//! `--base-url`, the export runs against the vendor's built-in mock server on 127.0.0.1, and
+//! its first line says so.
 //!
-//! For each item, `DIR` gets `ID.json` (the vendor's record as received), `ID.transcript.txt`
-//! (Healthie: `ID.transcript.vtt`), `ID.summary.txt` where the vendor has them, `ID.audio.EXT` with `--audio` (Speakr; streamed
-//! to disk), and a line in `index.jsonl`. Every file is written under a hidden temporary name
-//! and renamed when whole; the index line comes last. A second run skips the items in the
+//! `--since` and `--until` are UTC days, both inclusive, applied to the field each vendor's
+//! listing filters on (Speakr and Heilo: `created_at`; Hedy: `startTime`; Healthie: `date`);
+//! each index line names that field (`date_field`) beside its value (`date`).
+//!
+//! For each item, `DIR` gets `ID.json` (the vendor's record as received), `ID.transcript.EXT`
+//! (every vendor's transcript in the one model of the `transcripts` crate, written as
+//! `--transcript-format` says: `txt` by default, `Speaker: text` lines; `vtt`, `srt`, or the
+//! lossless `json`; a transcript without times, as Hedy's, is written as `txt` whatever the
+//! format, since WebVTT and SRT need times and inventing them would be a lie), `ID.summary.txt`
+//! where the vendor has them,
+//! `ID.audio.EXT` with `--audio` (Speakr; streamed to disk, `EXT` from the download's
+//! `Content-Type`: `mp3` for Speakr's MP3, whatever the uploaded file was), and a line in
+//! `index.jsonl` with the normalized fields (`meeting`: vendor, id, title, start, duration,
+//! segment count, speakers). Every file is written under a hidden temporary name and renamed when whole;
+//! the index line comes last. A second run skips the items in the
 //! index (and re-exports those that were still changing, such as a recording being
 //! transcribed), and finishes an item an interrupted run left half done, reusing its whole
 //! files: nothing is fetched twice, duplicated or lost.
 //!
 //! Progress is a bar on a terminal, plain lines otherwise. An item that fails is named with
-//! its error and the run goes on; a failure to write `DIR` (a full disk) ends it. The run
-//! ends with `N exported, N skipped, N failed`, and exits with status 1 if anything failed,
-//! 130 when Ctrl-C stopped it (after the items in flight).
+//! its error and the run goes on; a failure to write `DIR` (a full disk) ends it. When the
+//! vendor says a quota is spent (a 429), a near reset is waited for; otherwise no more items
+//! start, the items in flight finish, and the run ends saying which route's quota is spent:
+//! the items left are not failed, and the same command resumes them later. The run ends with
+//! `N exported, N skipped, N failed`, and exits with status 1 if anything failed, 130 when
+//! Ctrl-C stopped it (after the items in flight), 75 (`EX_TEMPFAIL`) when a spent quota did.
 //!
 //! Run it: `cargo run -p examples --bin export -- speakr --out export-speakr`.
 
@@ -33,6 +48,8 @@ mod heilo;
 mod output;
 mod progress;
 mod speakr;
+#[path = "../../transcript_files.rs"]
+mod transcript_files;
 mod vendor;
 
 use std::collections::HashSet;
@@ -41,15 +58,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
+use client_core::ErrorKind;
 use futures::StreamExt;
 use serde_json::{json, Map, Value};
 use tokio::sync::watch;
 
-use output::{safe_name, Index, LocalError, OutDir, StreamError};
+use output::{Index, LocalError, OutDir, StreamError};
 use progress::Progress;
-use vendor::{FetchError, Listed, Vendor, Window};
+use transcript_files::{safe_name, TranscriptFormatArg};
+use vendor::{audio_extension, FetchError, Listed, Part, Vendor, Window};
 
 /// Export an account's items, with transcripts and summaries, into a directory.
 #[derive(Debug, Parser)]
@@ -83,6 +103,11 @@ struct Cli {
     /// Healthie: the environment of the account.
     #[arg(long, value_enum, default_value_t = EnvironmentArg::Production)]
     environment: EnvironmentArg,
+    /// How transcripts are written, the same for every vendor: `txt` (`Speaker: text`
+    /// lines), `vtt`, `srt` or `json` (lossless). Transcripts without times are written as
+    /// `txt`.
+    #[arg(long, value_enum, default_value_t = TranscriptFormatArg::Txt)]
+    transcript_format: TranscriptFormatArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -301,8 +326,27 @@ enum Outcome {
     Exported,
     Failed(String),
     Fatal(LocalError),
+    /// The vendor's quota for a route is spent: the item is left for the next run.
+    QuotaSpent(Quota),
     NotStarted,
 }
+
+/// A quota the vendor said is spent (a 429 the client reported as `RateLimited`): the route it
+/// belongs to and the error.
+struct Quota {
+    route: &'static str,
+    error: String,
+}
+
+/// The exit status of a run stopped because a quota is spent (`EX_TEMPFAIL`: try again later).
+const EXIT_QUOTA: u8 = 75;
+
+/// A quota whose reset is at most this far away is waited for; a later one (or one the server
+/// names no time for) stops the run, to be resumed later.
+const QUOTA_WAIT_AT_MOST: Duration = Duration::from_secs(120);
+
+/// How many times one item waits for a quota before the run stops instead.
+const QUOTA_WAITS_PER_ITEM: u32 = 3;
 
 /// What every item's export shares.
 struct Job {
@@ -310,6 +354,11 @@ struct Job {
     out: OutDir,
     index: Index,
     audio: bool,
+    /// How transcripts are written.
+    transcript_format: transcripts::Format,
+    progress: Progress,
+    /// Set when no more items should start: a local failure, or a spent quota.
+    halt: AtomicBool,
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
@@ -352,6 +401,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     let mut seen = HashSet::new();
     let mut skipped = 0u64;
     let mut listing_error = None;
+    let mut quotas: Vec<Quota> = Vec::new();
     let mut wait_stop = stop_rx.clone();
     loop {
         let next = tokio::select! {
@@ -361,11 +411,19 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         match next {
             None => break,
             Some(Err(e)) => {
-                listing_error = Some(e);
+                match e {
+                    FetchError::Api(e) if e.is_rate_limited() => quotas.push(Quota {
+                        route: vendor.route(Part::Listing),
+                        error: e.to_string(),
+                    }),
+                    e => listing_error = Some(e),
+                }
                 break;
             }
             Some(Ok(item)) => {
-                if !seen.insert(item.id.clone()) {
+                // The vendor's own filter is only as exact as its documentation: the window
+                // is applied to the field it filters on here too (Hedy has no filter at all).
+                if !window.contains(item.date.as_deref()) || !seen.insert(item.id.clone()) {
                     continue;
                 }
                 if index
@@ -386,31 +444,40 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         vendor.name(),
         cli.out.display()
     );
+    if let Some(quota) = quotas.first() {
+        eprintln!(
+            "export: the {} quota for {} is spent ({}): the listing stopped early",
+            vendor.label(),
+            quota.route,
+            quota.error
+        );
+    }
 
     let job = Arc::new(Job {
         vendor,
         out,
         index,
         audio: cli.audio,
+        transcript_format: cli.transcript_format.format(),
+        progress: Progress::new(todo.len() as u64),
+        halt: AtomicBool::new(false),
     });
-    let progress = Progress::new(todo.len() as u64);
     let mut done = 0u64;
     let mut exported = 0u64;
     let mut failed: Vec<(String, String)> = Vec::new();
     let mut fatal: Option<LocalError> = None;
     let mut not_started = 0u64;
-    let halt = Arc::new(AtomicBool::new(false));
+    let mut not_done = 0u64;
     {
         let mut results = futures::stream::iter(todo)
             .map(|item| {
                 let job = job.clone();
                 let stop = stop_rx.clone();
-                let halt = halt.clone();
                 async move {
-                    if stopped(&stop) || halt.load(Ordering::Relaxed) {
+                    if stopped(&stop) || job.halt.load(Ordering::Relaxed) {
                         return (item.id, Outcome::NotStarted);
                     }
-                    let outcome = export_item(&job, &item).await;
+                    let outcome = export_item(&job, &item, stop).await;
                     (item.id, outcome)
                 }
             })
@@ -419,7 +486,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
             match outcome {
                 Outcome::Exported => exported += 1,
                 Outcome::Failed(error) => {
-                    progress.note(&format!(
+                    job.progress.note(&format!(
                         "export: {} {id} failed: {error}",
                         job.vendor.name()
                     ));
@@ -427,12 +494,28 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 }
                 Outcome::Fatal(error) => {
                     // Start no more items: a full disk will not empty itself.
-                    halt.store(true, Ordering::Relaxed);
+                    job.halt.store(true, Ordering::Relaxed);
                     if fatal.is_none() {
-                        progress.note(&format!("export: {error}; stopping"));
+                        job.progress.note(&format!("export: {error}; stopping"));
                         fatal = Some(error);
                     }
                     failed.push((id, "not written".to_owned()));
+                }
+                Outcome::QuotaSpent(quota) => {
+                    // Start no more items; the ones in flight finish (or meet the same
+                    // quota). This one is left for the next run: not failed, not in the index.
+                    job.halt.store(true, Ordering::Relaxed);
+                    if quotas.iter().all(|q| q.route != quota.route) {
+                        job.progress.note(&format!(
+                            "export: the {} quota for {} is spent ({}): finishing the items in flight, starting no more",
+                            job.vendor.label(),
+                            quota.route,
+                            quota.error
+                        ));
+                        quotas.push(quota);
+                    }
+                    not_done += 1;
+                    continue;
                 }
                 Outcome::NotStarted => {
                     not_started += 1;
@@ -440,10 +523,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
                 }
             }
             done += 1;
-            progress.item_done(done, failed.len() as u64);
+            job.progress.item_done(done, failed.len() as u64);
         }
     }
-    progress.finish();
+    job.progress.finish();
     let job = Arc::into_inner(job).ok_or("an item's export outlived the run")?;
     job.index.compact(&job.out).await?;
 
@@ -452,16 +535,38 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
     }
     if let Some(e) = &listing_error {
         eprintln!("export: listing stopped early: {e}");
+        if matches!(e, FetchError::Api(e) if e.kind() == ErrorKind::Pagination) {
+            eprintln!(
+                "export: the listing's pages did not add up, so it was stopped; the items listed before were exported"
+            );
+        }
     }
     let interrupted = *stop_rx.borrow();
     let mut summary = format!(
         "export: {exported} exported, {skipped} skipped, {} failed",
         failed.len()
     );
+    let mut notes = Vec::new();
     if interrupted {
-        summary.push_str(&format!(" (interrupted: {not_started} not started)"));
+        notes.push(format!("interrupted: {not_started} not started"));
+        if not_done > 0 {
+            notes.push(format!("quota spent: {not_done} left for the next run"));
+        }
+    } else if !quotas.is_empty() {
+        let left = not_done + not_started;
+        notes.push(format!("quota spent: {left} left for the next run"));
+    }
+    if !notes.is_empty() {
+        summary.push_str(&format!(" ({})", notes.join("; ")));
     }
     println!("{summary}");
+    for quota in &quotas {
+        eprintln!(
+            "export: the {} quota for {} is spent; run the same command again later to resume",
+            job.vendor.label(),
+            quota.route
+        );
+    }
     if let Some(e) = fatal {
         return Err(e.into());
     }
@@ -469,6 +574,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
         ExitCode::FAILURE
     } else if interrupted {
         ExitCode::from(130)
+    } else if !quotas.is_empty() {
+        ExitCode::from(EXIT_QUOTA)
     } else {
         ExitCode::SUCCESS
     })
@@ -476,17 +583,61 @@ async fn run(cli: Cli) -> Result<ExitCode, Fatal> {
 
 /// Export one item: its record, transcript, summary and audio, then its index line. Whole
 /// files an interrupted run left are reused, unless the index says the item was still
-/// changing.
-async fn export_item(job: &Job, item: &Listed) -> Outcome {
-    match try_export_item(job, item).await {
-        Ok(()) => Outcome::Exported,
-        Err(ItemError::Fetch(what, e)) => Outcome::Failed(format!("{what}: {e}")),
-        Err(ItemError::Local(e)) => Outcome::Fatal(e),
+/// changing. A spent quota whose reset is near is waited for (unless the run is stopping);
+/// otherwise the item is left for the next run.
+async fn export_item(job: &Job, item: &Listed, mut stop: watch::Receiver<bool>) -> Outcome {
+    let mut waits = 0;
+    loop {
+        let (part, e) = match try_export_item(job, item).await {
+            Ok(()) => return Outcome::Exported,
+            Err(ItemError::Local(e)) => return Outcome::Fatal(e),
+            Err(ItemError::Fetch(part, FetchError::Api(e))) if e.is_rate_limited() => (part, e),
+            Err(ItemError::Fetch(part, e)) => return Outcome::Failed(format!("{part}: {e}")),
+        };
+        let route = job.vendor.route(part);
+        let wait = e.retry_after().filter(|w| *w <= QUOTA_WAIT_AT_MOST);
+        match wait {
+            Some(wait)
+                if waits < QUOTA_WAITS_PER_ITEM
+                    && !job.halt.load(Ordering::Relaxed)
+                    && !*stop.borrow() =>
+            {
+                waits += 1;
+                job.progress.note(&format!(
+                    "export: the {} quota for {route} is spent for {:.0} s: {} {} waits",
+                    job.vendor.label(),
+                    wait.as_secs_f64().ceil(),
+                    job.vendor.name(),
+                    item.id
+                ));
+                let stopping = async {
+                    // A closed channel means no Ctrl-C can come: wait the whole time.
+                    if stop.wait_for(|s| *s).await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                };
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stopping => {
+                        return Outcome::QuotaSpent(Quota {
+                            route,
+                            error: e.to_string(),
+                        });
+                    }
+                }
+            }
+            _ => {
+                return Outcome::QuotaSpent(Quota {
+                    route,
+                    error: e.to_string(),
+                })
+            }
+        }
     }
 }
 
 enum ItemError {
-    Fetch(&'static str, FetchError),
+    Fetch(Part, FetchError),
     Local(LocalError),
 }
 
@@ -496,12 +647,27 @@ impl From<LocalError> for ItemError {
     }
 }
 
+/// The audio file names an earlier run may have left for an item: the one its index line
+/// names, then one per extension the export gives audio (earlier versions named the file after
+/// the original's extension, or `audio` without one).
+fn audio_candidates(base: &str, indexed: Option<&str>, original: Option<&str>) -> Vec<String> {
+    let mut names: Vec<String> = indexed.map(str::to_owned).into_iter().collect();
+    let extensions = original
+        .into_iter()
+        .chain(["mp3", "wav", "m4a", "ogg", "webm", "flac", "bin", "audio"]);
+    for ext in extensions {
+        let name = format!("{base}.audio.{ext}");
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
 async fn try_export_item(job: &Job, item: &Listed) -> Result<(), ItemError> {
     let (vendor, out) = (&job.vendor, &job.out);
-    let reuse = job
-        .index
-        .get(&item.id)
-        .is_none_or(|e| e.line.get("settled").and_then(Value::as_bool) == Some(true));
+    let entry = job.index.get(&item.id);
+    let reuse = entry.is_none_or(|e| e.line.get("settled").and_then(Value::as_bool) == Some(true));
     let base = safe_name(&item.id);
     let mut files = Map::new();
 
@@ -517,9 +683,9 @@ async fn try_export_item(job: &Job, item: &Listed) -> Result<(), ItemError> {
             let body = vendor
                 .record(item)
                 .await
-                .map_err(|e| ItemError::Fetch("record", e))?;
+                .map_err(|e| ItemError::Fetch(Part::Record, e))?;
             let record = serde_json::from_slice::<Value>(&body).map_err(|e| {
-                ItemError::Fetch("record", FetchError::Shape(format!("not JSON: {e}")))
+                ItemError::Fetch(Part::Record, FetchError::Shape(format!("not JSON: {e}")))
             })?;
             out.write(&record_name, &body).await?;
             record
@@ -527,16 +693,47 @@ async fn try_export_item(job: &Job, item: &Listed) -> Result<(), ItemError> {
     };
     files.insert("record".into(), json!(record_name));
 
-    let name = format!("{base}.transcript.{}", vendor.transcript_extension());
-    if reuse && out.exists(&name).await {
+    // The file is named after the format it was written in: the one asked for, or `txt` for
+    // a transcript without times. A whole file of an earlier run in either is reused.
+    let format = job.transcript_format;
+    let candidates =
+        [format, transcripts::Format::Text].map(|f| format!("{base}.transcript.{}", f.extension()));
+    let mut existing = None;
+    for name in &candidates {
+        if reuse && out.exists(name).await {
+            // Read back, so that its index fields are the same as when it was written.
+            let format = name.rsplit('.').next().and_then(|ext| ext.parse().ok());
+            let text = out.read(name).await?;
+            let read_back = format
+                .and_then(|f: transcripts::Format| f.parse(&String::from_utf8_lossy(&text)).ok());
+            if let Some(t) = read_back {
+                existing = Some((name.clone(), t));
+                break;
+            }
+        }
+    }
+    let mut transcript_fields = Map::new();
+    let summarize = |fields: &mut Map<String, Value>, t: &transcripts::Transcript| {
+        fields.insert("segments".into(), json!(t.segments.len()));
+        fields.insert("speakers".into(), json!(t.speakers()));
+        if let Some(language) = &t.language {
+            fields.insert("language".into(), json!(language));
+        }
+    };
+    if let Some((name, transcript)) = existing {
         files.insert("transcript".into(), json!(name));
-    } else if let Some(text) = vendor
+        summarize(&mut transcript_fields, &transcript);
+    } else if let Some(transcript) = vendor
         .transcript(item, &record)
         .await
-        .map_err(|e| ItemError::Fetch("transcript", e))?
+        .map_err(|e| ItemError::Fetch(Part::Transcript, e))?
     {
+        let (written_as, text) = transcript_files::render(format, &transcript)
+            .map_err(|e| ItemError::Fetch(Part::Transcript, FetchError::Shape(e.to_string())))?;
+        let name = format!("{base}.transcript.{}", written_as.extension());
         out.write(&name, text.as_bytes()).await?;
         files.insert("transcript".into(), json!(name));
+        summarize(&mut transcript_fields, &transcript);
     }
 
     let name = format!("{base}.summary.txt");
@@ -545,39 +742,76 @@ async fn try_export_item(job: &Job, item: &Listed) -> Result<(), ItemError> {
     } else if let Some(text) = vendor
         .summary(item, &record)
         .await
-        .map_err(|e| ItemError::Fetch("summary", e))?
+        .map_err(|e| ItemError::Fetch(Part::Summary, e))?
     {
         out.write(&name, text.as_bytes()).await?;
         files.insert("summary".into(), json!(name));
     }
 
-    if job.audio {
-        if let Some(extension) = vendor.audio_extension(&record) {
-            let name = format!("{base}.audio.{extension}");
-            if reuse && out.exists(&name).await {
+    if job.audio && vendor.has_audio(&record) {
+        // The extension comes from the download's `Content-Type`, known only once it
+        // answers: a file an earlier run left is found under any of the names it may have.
+        let original = vendor.original_extension(&record);
+        let indexed = entry
+            .and_then(|e| e.line.pointer("/files/audio"))
+            .and_then(Value::as_str);
+        let candidates = audio_candidates(&base, indexed, original.as_deref());
+        let mut existing = None;
+        for name in &candidates {
+            if out.exists(name).await {
+                existing = Some(name.clone());
+                break;
+            }
+        }
+        match existing {
+            Some(name) if reuse => {
                 files.insert("audio".into(), json!(name));
-            } else if let Some(download) = vendor
-                .audio(item)
-                .await
-                .map_err(|e| ItemError::Fetch("audio", e))?
-            {
-                match out.write_stream(&name, download).await {
-                    Ok(_) => {
-                        files.insert("audio".into(), json!(name));
+            }
+            _ => {
+                let download = vendor
+                    .audio(item)
+                    .await
+                    .map_err(|e| ItemError::Fetch(Part::Audio, e))?;
+                if let Some(download) = download {
+                    let name = format!("{base}.audio.{}", audio_extension(&download, original));
+                    match out.write_stream(&name, download).await {
+                        Ok(_) => {
+                            // A file of the item's earlier audio under another name goes.
+                            for old in candidates.iter().filter(|c| **c != name) {
+                                out.remove(old).await;
+                            }
+                            files.insert("audio".into(), json!(name));
+                        }
+                        Err(StreamError::Remote(e)) => {
+                            return Err(ItemError::Fetch(Part::Audio, FetchError::Api(e)))
+                        }
+                        Err(StreamError::Local(e)) => return Err(e.into()),
                     }
-                    Err(StreamError::Remote(e)) => {
-                        return Err(ItemError::Fetch("audio", FetchError::Api(e)))
-                    }
-                    Err(StreamError::Local(e)) => return Err(e.into()),
                 }
             }
         }
     }
 
+    // The normalized fields, the same for every vendor.
+    let mut meeting = Map::new();
+    if let Some(m) = vendor.meeting(&record) {
+        meeting.insert("vendor".into(), json!(m.vendor.as_str()));
+        meeting.insert("id".into(), json!(m.id));
+        meeting.insert("title".into(), json!(m.title));
+        meeting.insert("start".into(), json!(m.start));
+        meeting.insert(
+            "duration_ms".into(),
+            json!(m.duration.map(|d| d.as_millis() as u64)),
+        );
+        meeting.insert("participants".into(), json!(m.participants));
+    }
+    meeting.extend(transcript_fields);
     let line = json!({
         "id": item.id,
+        "date_field": item.date_field,
         "date": item.date,
         "title": item.title,
+        "meeting": meeting,
         "files": files,
         "settled": vendor.settled(&record),
         "audio_checked": job.audio,

@@ -107,6 +107,11 @@ impl OutDir {
         fs::try_exists(self.path(name)).await.unwrap_or(false)
     }
 
+    /// Remove `name` if it is there (best effort: a file left behind is only stale).
+    pub async fn remove(&self, name: &str) {
+        let _ = fs::remove_file(self.path(name)).await;
+    }
+
     /// Read `name`.
     pub async fn read(&self, name: &str) -> Result<Vec<u8>, LocalError> {
         let path = self.path(name);
@@ -355,24 +360,11 @@ async fn write_lines(
     out.write(INDEX, &text).await
 }
 
-/// A file-name-safe form of an id: letters, digits, `-` and `_` are kept, every other byte
-/// becomes `%XX` (so no id can name a path outside the directory).
-pub fn safe_name(id: &str) -> String {
-    let mut name = String::with_capacity(id.len());
-    for b in id.bytes() {
-        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
-            name.push(char::from(b));
-        } else {
-            name.push_str(&format!("%{b:02X}"));
-        }
-    }
-    name
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::transcript_files::safe_name;
 
     #[test]
     fn a_cut_line_and_a_repeated_id_make_the_index_unclean() {

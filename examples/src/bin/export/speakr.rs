@@ -1,21 +1,19 @@
 //! Speakr: recordings, from `GET /recordings` (whose items are the full records), with
 //! `GET /recordings/{id}/transcript?format=text`, `GET /recordings/{id}/summary` and
 //! `GET /recordings/{id}/audio`.
+//!
+//! Speakr's `date_from` / `date_to` filter `created_at`, and a bare `date_to` date means
+//! "created before 00:00:00 of that day": the window's last day is sent as the day after it.
 
-use std::sync::Arc;
-
-use client_core::{ByteStream, Page, Paginator};
+use client_core::ByteStream;
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
-use speakr_client::recordings::{Transcript, TranscriptFormat};
+use speakr_client::recordings::TranscriptFormat;
 use speakr_client::SpeakrClient;
 
-use crate::vendor::{FetchError, Fetched, Listed, Vendor, Window};
-
-/// The route class of Speakr's quota for reads (`GET` other than `/stats`).
-const GET_CLASS: &str = "get";
+use crate::vendor::{extension_of, FetchError, Fetched, Listed, Part, Vendor, Window};
 
 /// Speakr, through a [`SpeakrClient`].
 pub struct Speakr {
@@ -39,56 +37,48 @@ impl Vendor for Speakr {
         "speakr"
     }
 
-    /// `GET /recordings?page=…&per_page=100&date_from=…&date_to=…`, page after page, each item
-    /// kept as received.
+    fn label(&self) -> &'static str {
+        "Speakr"
+    }
+
+    fn route(&self, part: Part) -> &'static str {
+        match part {
+            // The record is the listing's item.
+            Part::Listing | Part::Record => "GET /recordings",
+            Part::Transcript => "GET /recordings/{id}/transcript",
+            Part::Summary => "GET /recordings/{id}/summary",
+            Part::Audio => "GET /recordings/{id}/audio",
+        }
+    }
+
+    /// `GET /recordings?page=…&per_page=100&date_from=SINCE&date_to=UNTIL+1`, the client's
+    /// guarded walk, each recording kept as received; dated by `created_at`, the field the
+    /// server's window filters.
     fn list(&self, window: &Window) -> BoxStream<'static, Result<Listed, FetchError>> {
-        let core = self.client.core().clone();
-        let window = Arc::new(window.clone());
-        Paginator::page_number(1, move |n| {
-            let core = core.clone();
-            let window = window.clone();
-            async move {
-                let page: Value = core
-                    .get("/recordings")
-                    .query("page", n)
-                    .query("per_page", 100)
-                    .query_opt("date_from", window.since.as_deref())
-                    .query_opt("date_to", window.until.as_deref())
-                    .rate_class(GET_CLASS)
-                    .send_json()
-                    .await?;
-                let items = match page.get("recordings") {
-                    Some(Value::Array(items)) => items.clone(),
-                    Some(Value::Null) | None => Vec::new(),
-                    Some(_) => {
-                        return Err(client_core::Error::new(
-                            client_core::ErrorKind::Decode,
-                            "`recordings` is not a list",
-                        ))
-                    }
-                };
-                let more = page
-                    .pointer("/pagination/has_next")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                Ok(Page::new(items).has_more(more))
-            }
-        })
-        .items()
-        .map_err(FetchError::Api)
-        .and_then(|record| async move {
-            let id = record.get("id").and_then(Value::as_u64).ok_or_else(|| {
-                FetchError::Shape(format!("a recording without a numeric id: {record}"))
-            })?;
-            let text = |key: &str| record.get(key).and_then(Value::as_str).map(str::to_owned);
-            Ok(Listed {
-                id: id.to_string(),
-                date: text("meeting_date").or_else(|| text("created_at")),
-                title: text("title"),
-                listing: Some(record),
+        let mut list = self.client.recordings().list().per_page(100);
+        if let Some(since) = &window.since {
+            list = list.date_from(since.as_str());
+        }
+        if let Some(end) = window.end_day_exclusive() {
+            list = list.date_to(end);
+        }
+        list.records()
+            .items()
+            .map_err(FetchError::Api)
+            .and_then(|record| async move {
+                let id = record.get("id").and_then(Value::as_u64).ok_or_else(|| {
+                    FetchError::Shape(format!("a recording without a numeric id: {record}"))
+                })?;
+                let text = |key: &str| record.get(key).and_then(Value::as_str).map(str::to_owned);
+                Ok(Listed {
+                    id: id.to_string(),
+                    date_field: "created_at",
+                    date: text("created_at"),
+                    title: text("title"),
+                    listing: Some(record),
+                })
             })
-        })
-        .boxed()
+            .boxed()
     }
 
     /// The listing's item (its keys in alphabetical order).
@@ -102,11 +92,17 @@ impl Vendor for Speakr {
         })
     }
 
+    fn meeting(&self, record: &Value) -> Option<transcripts::Meeting> {
+        transcripts::speakr::meeting_from_json(record.clone()).ok()
+    }
+
+    /// `GET /recordings/{id}/transcript?format=json`: the segments with speakers and times
+    /// (Speakr's richest form); a recording whose transcription failed has none.
     fn transcript<'a>(
         &'a self,
         item: &'a Listed,
         record: &'a Value,
-    ) -> BoxFuture<'a, Fetched<Option<String>>> {
+    ) -> BoxFuture<'a, Fetched<Option<transcripts::Transcript>>> {
         Box::pin(async move {
             if record.get("has_transcription").and_then(Value::as_bool) == Some(false) {
                 return Ok(None);
@@ -115,32 +111,18 @@ impl Vendor for Speakr {
             let transcript = match self
                 .client
                 .recordings()
-                .transcript(id, TranscriptFormat::Text)
+                .transcript(id, TranscriptFormat::Json)
                 .await
             {
                 Ok(t) => t,
                 Err(e) if e.is_not_found() => return Ok(None),
                 Err(e) => return Err(e.into()),
             };
-            let text = match transcript {
-                Transcript::Text(t) | Transcript::Srt(t) | Transcript::Vtt(t) => Some(t),
-                Transcript::Json(json) if json.transcription_error().is_some() => None,
-                Transcript::Json(json) => Some(
-                    json.segments
-                        .iter()
-                        .map(|s| {
-                            format!(
-                                "[{}]: {}\n",
-                                s.speaker.as_deref().unwrap_or("?"),
-                                s.sentence
-                            )
-                        })
-                        .collect(),
-                ),
-                Transcript::Other { content, .. } => content,
-                _ => None,
-            };
-            Ok(text)
+            match transcripts::speakr::transcript(id, &transcript) {
+                Ok(t) => Ok(Some(t)),
+                Err(transcripts::ConvertError::TranscriptionFailed(_)) => Ok(None),
+                Err(e) => Err(FetchError::Shape(format!("recording {id}: {e}"))),
+            }
         })
     }
 
@@ -170,19 +152,17 @@ impl Vendor for Speakr {
             })
     }
 
-    fn audio_extension(&self, record: &Value) -> Option<String> {
-        if record.get("audio_available").and_then(Value::as_bool) == Some(false) {
-            return None;
-        }
-        let extension = record
+    fn has_audio(&self, record: &Value) -> bool {
+        record.get("audio_available").and_then(Value::as_bool) != Some(false)
+    }
+
+    /// The extension of `original_filename`: Speakr keeps the uploaded name but serves the
+    /// audio transcoded (MP3), so the download's `Content-Type` comes first.
+    fn original_extension(&self, record: &Value) -> Option<String> {
+        record
             .get("original_filename")
             .and_then(Value::as_str)
-            .and_then(|name| name.rsplit_once('.'))
-            .map(|(_, ext)| ext.to_ascii_lowercase())
-            .filter(|ext| {
-                (1..=5).contains(&ext.len()) && ext.bytes().all(|b| b.is_ascii_alphanumeric())
-            });
-        Some(extension.unwrap_or_else(|| "audio".to_owned()))
+            .and_then(extension_of)
     }
 
     fn audio<'a>(&'a self, item: &'a Listed) -> BoxFuture<'a, Fetched<Option<ByteStream>>> {

@@ -6,6 +6,7 @@ mod healthie;
 mod hedy;
 mod heilo;
 mod speakr;
+mod transcripts;
 
 type TourResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -16,5 +17,6 @@ async fn main() -> TourResult {
     heilo::run().await?;
     hedy::run().await?;
     healthie::run().await?;
+    transcripts::run().await?;
     Ok(())
 }

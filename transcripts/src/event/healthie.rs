@@ -1,0 +1,61 @@
+//! Healthie events: appointments.
+
+use healthie_client::webhooks::{
+    verify_and_parse, EventType, ThinEvent, VerifiedEvent, Verifier, WebhookError,
+};
+use http::HeaderMap;
+
+use super::{meeting_id, EventError, EventKind, MeetingEvent, NotAMeetingEvent, VerifiedDelivery};
+use crate::model::Vendor;
+
+const VENDOR: Vendor = Vendor::Healthie;
+
+/// `appointment.transcript_available` is [`EventKind::TranscriptReady`] (the payload is thin:
+/// the transcript is fetched); every other event about an appointment is
+/// [`EventKind::Other`]. Events about other resources (users, forms, …) name no meeting.
+impl TryFrom<&ThinEvent> for MeetingEvent {
+    type Error = NotAMeetingEvent;
+
+    fn try_from(event: &ThinEvent) -> Result<Self, Self::Error> {
+        let id = meeting_id(event.appointment_id())
+            .ok_or_else(|| NotAMeetingEvent::new(VENDOR, event.event_type.as_str()))?;
+        let kind = match event.event_type {
+            EventType::AppointmentTranscriptAvailable => EventKind::TranscriptReady,
+            ref other => EventKind::Other(other.as_str().to_owned()),
+        };
+        Ok(MeetingEvent::new(VENDOR, id, kind))
+    }
+}
+
+/// The delivery's event (see `TryFrom<&ThinEvent>`).
+impl TryFrom<&VerifiedEvent> for MeetingEvent {
+    type Error = NotAMeetingEvent;
+
+    fn try_from(delivery: &VerifiedEvent) -> Result<Self, Self::Error> {
+        MeetingEvent::try_from(&delivery.event)
+    }
+}
+
+pub(super) fn verify(
+    verifier: &Verifier,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<VerifiedDelivery, EventError> {
+    let delivery = verify_and_parse(verifier, headers, body).map_err(|e| match e {
+        WebhookError::Verify(source) => EventError::Rejected {
+            vendor: VENDOR,
+            source,
+        },
+        other => EventError::Payload {
+            vendor: VENDOR,
+            source: Box::new(other),
+        },
+    })?;
+    Ok(VerifiedDelivery {
+        vendor: VENDOR,
+        event_type: delivery.event.event_type.as_str().to_owned(),
+        idempotency_key: delivery.idempotency_key.clone(),
+        event: MeetingEvent::try_from(&delivery).ok(),
+        handshake: None,
+    })
+}
