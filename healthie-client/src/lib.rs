@@ -35,6 +35,7 @@ pub use client::{
     ApiVersion, Environment, HealthieClient, HealthieClientBuilder, Schema,
     DEFAULT_REQUESTS_PER_SECOND, PRODUCTION_ENDPOINT, STAGING_ENDPOINT,
 };
+pub use client_core::{Error, ErrorKind, Quota, Result, RetryBudget, RetryPolicy};
 pub use graphql::Response;
 pub use paging::Listing;
 pub use sent_webhooks::SentWebhook;
