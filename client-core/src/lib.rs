@@ -5,8 +5,10 @@
 //! [`Client`] and [`ClientBuilder`] (transport settings, [`Configure`] for vendor builders),
 //! [`Auth`], [`Error`] with [`ErrorKind`] and [`ErrorDecoder`], [`RequestBuilder`] (one call:
 //! path parameters, query, body, retry safety), [`RetryPolicy`] and [`RetryBudget`],
-//! [`RateLimiter`] with [`GcraLimiter`] and [`Quota`] (and `RedisLimiter` with the feature
-//! `redis`), [`Paginator`] and [`Strategy`],
+//! [`RateLimiter`] with [`GcraLimiter`], [`Quota`] and [`RateLimits`] (and `RedisLimiter` with
+//! the feature `redis`), [`Paginator`], [`Page`] and [`Strategy`], [`WholeListing`] for
+//! listings answered in one response, [`vendor`] for what every vendor client's builder shares
+//! (and, with the feature `mock`, `mock` for their fake servers),
 //! [`Multipart`] uploads, [`ByteStream`] downloads, [`graphql`] envelopes, [`clock`] for tests,
 //! and [`TlsBackend`] / [`TLS_BACKEND`] for the TLS features.
 #![deny(missing_docs)]
@@ -17,6 +19,10 @@ mod client;
 pub mod clock;
 mod error;
 pub mod graphql;
+mod listing;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod mock;
 mod model;
 mod multipart;
 mod pagination;
@@ -25,6 +31,7 @@ mod request;
 mod response;
 mod retry;
 mod tls;
+pub mod vendor;
 
 pub use auth::Auth;
 pub use client::{
@@ -35,12 +42,15 @@ pub use error::{
     Error, ErrorDecoder, ErrorKind, ErrorResponse, GenericErrorDecoder, Result, VendorError,
     BODY_SNIPPET_LIMIT,
 };
+pub use listing::WholeListing;
 pub use model::{null_as_default, Patch, Timestamp};
 pub use multipart::Multipart;
 pub use pagination::{
     ConflictingEnd, Page, PageRequest, PageStream, Paginator, Strategy, DEFAULT_MAX_PAGES,
 };
-pub use rate_limit::{GcraLimiter, GcraLimiterBuilder, Quota, RateLimiter, Unlimited};
+pub use rate_limit::{
+    ExemptRoutes, GcraLimiter, GcraLimiterBuilder, Quota, RateLimiter, RateLimits, Unlimited,
+};
 #[cfg(feature = "redis")]
 pub use rate_limit::{RedisLimiter, RedisLimiterBuilder, DEFAULT_REDIS_TIMEOUT};
 pub use request::RequestBuilder;
@@ -49,6 +59,7 @@ pub use retry::{
     is_retryable_status, parse_reset, parse_retry_after, ResetFormat, RetryBudget, RetryPolicy,
 };
 pub use tls::{TlsBackend, TLS_BACKEND};
+pub use vendor::{Vendor, VendorSettings};
 
 /// Re-exported so that vendor crates and callers name the same versions.
 pub use bytes::Bytes;

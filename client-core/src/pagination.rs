@@ -21,8 +21,10 @@ use crate::error::{Error, ErrorKind};
 /// guards miss still ends.
 pub const DEFAULT_MAX_PAGES: u64 = 10_000;
 
-/// One page as the vendor returned it.
+/// One page of any listing, whatever the vendor's envelope: every vendor crate's `send()`
+/// returns this type, and the paginator walks it.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Page<T> {
     /// The items on this page.
     pub items: Vec<T>,
@@ -34,6 +36,13 @@ pub struct Page<T> {
     pub total: Option<u64>,
     /// The number of pages in the listing, when the server says (page-number style).
     pub total_pages: Option<u64>,
+    /// This page's number, when the server says (page-number style; the first is 1).
+    pub number: Option<u64>,
+    /// The page size the server used, when it says.
+    pub per_page: Option<u64>,
+    /// The envelope's other members, as sent (for example a response's `meta`), so that
+    /// nothing the server said is lost.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl<T> Page<T> {
@@ -45,6 +54,9 @@ impl<T> Page<T> {
             next_cursor: None,
             total: None,
             total_pages: None,
+            number: None,
+            per_page: None,
+            extra: serde_json::Map::new(),
         }
     }
 
@@ -76,6 +88,33 @@ impl<T> Page<T> {
     pub fn total_pages(mut self, pages: u64) -> Self {
         self.total_pages = Some(pages);
         self
+    }
+
+    /// Set this page's number and the page size, when the server said them.
+    pub fn position(mut self, number: Option<u64>, per_page: Option<u64>) -> Self {
+        self.number = number;
+        self.per_page = per_page;
+        self
+    }
+
+    /// Keep an envelope member the page type has no field for.
+    pub fn extra(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.extra.insert(name.into(), value);
+        self
+    }
+
+    /// The same page with each item mapped.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_more: self.has_more,
+            next_cursor: self.next_cursor,
+            total: self.total,
+            total_pages: self.total_pages,
+            number: self.number,
+            per_page: self.per_page,
+            extra: self.extra,
+        }
     }
 }
 

@@ -22,9 +22,12 @@ use crate::clock::{Clock, TokioClock};
 use crate::retry::{parse_reset, ResetFormat};
 use crate::Error;
 
+mod limits;
 #[cfg(feature = "redis")]
 mod redis;
 mod route;
+
+pub use self::limits::{ExemptRoutes, RateLimits};
 #[cfg(feature = "redis")]
 pub use self::redis::{RedisLimiter, RedisLimiterBuilder, DEFAULT_REDIS_TIMEOUT};
 
