@@ -16,6 +16,33 @@ use crate::response::RawResponse;
 type MakeRequest = Arc<dyn Fn(&Client) -> RequestBuilder + Send + Sync>;
 /// Reads the items out of the vendor's envelope.
 type Decode<T> = fn(&RawResponse) -> Result<Vec<T>, Error>;
+/// Reads the whole page out of the vendor's envelope: the items and the other members.
+type DecodePage<T> = fn(&RawResponse) -> Result<Page<T>, Error>;
+
+/// How a response becomes the page.
+enum Decoder<T> {
+    /// Items only ([`WholeListing::new`]).
+    Items(Decode<T>),
+    /// Items and envelope members ([`WholeListing::with_envelope`]).
+    Page(DecodePage<T>),
+}
+
+impl<T> Clone for Decoder<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Decoder<T> {}
+
+impl<T> Decoder<T> {
+    fn page(self, raw: &RawResponse) -> Result<Page<T>, Error> {
+        match self {
+            Decoder::Items(decode) => Ok(Page::new(decode(raw)?)),
+            Decoder::Page(decode) => decode(raw),
+        }
+    }
+}
 
 /// A listing the API returns in one response (no pagination: `GET /topics` answers every
 /// topic). It reads like every paged listing of the vendor crates: [`send`](Self::send) for
@@ -25,7 +52,7 @@ type Decode<T> = fn(&RawResponse) -> Result<Vec<T>, Error>;
 pub struct WholeListing<T> {
     client: Client,
     request: MakeRequest,
-    decode: Decode<T>,
+    decode: Decoder<T>,
 }
 
 impl<T> fmt::Debug for WholeListing<T> {
@@ -56,7 +83,22 @@ impl<T: Send + 'static> WholeListing<T> {
         WholeListing {
             client: client.clone(),
             request: Arc::new(request),
-            decode,
+            decode: Decoder::Items(decode),
+        }
+    }
+
+    /// A listing whose envelope says more than its items (a cap, the values a field accepts):
+    /// `decode` reads the whole page, with those members in [`Page::extra`], so that nothing
+    /// the server sent is lost.
+    pub fn with_envelope(
+        client: &Client,
+        request: impl Fn(&Client) -> RequestBuilder + Send + Sync + 'static,
+        decode: DecodePage<T>,
+    ) -> Self {
+        WholeListing {
+            client: client.clone(),
+            request: Arc::new(request),
+            decode: Decoder::Page(decode),
         }
     }
 
@@ -84,8 +126,8 @@ impl<T: Send + 'static> WholeListing<T> {
 async fn fetch<T>(
     client: &Client,
     request: &MakeRequest,
-    decode: Decode<T>,
+    decode: Decoder<T>,
 ) -> Result<Page<T>, Error> {
     let raw = request(client).send_raw().await?;
-    Ok(Page::new(decode(&raw)?).has_more(false))
+    Ok(decode.page(&raw)?.has_more(false))
 }

@@ -162,7 +162,7 @@ async fn every_vendor_first_duplicate_and_tampered() {
             HEALTHIE_REGISTERED,
         ],
         &[
-            ("HEILO_SIGNING_SECRET", heilo.signing_secret()),
+            ("HEILO_SIGNING_SECRET", heilo.webhook_secret()),
             ("HEALTHIE_WEBHOOK_SECRET", HEALTHIE_SECRET),
         ],
     )
@@ -173,14 +173,14 @@ async fn every_vendor_first_duplicate_and_tampered() {
 
     // Speakr: a delivery recorded from a real server, twice, then tampered.
     let url = rx.url("speakr");
-    let created = MockSpeakr::recorded_deliveries()
+    let created = MockSpeakr::deliveries()
         .unwrap()
         .into_iter()
         .find(|d| d.event_type == "recording.created")
         .unwrap();
     for verdict in ["first", "duplicate"] {
         assert_eq!(
-            speakr.deliver(&url, &created).await.unwrap(),
+            speakr.deliver(&url, &created).await.unwrap().status,
             StatusCode::OK
         );
         let key = check(&rx.words().await, "speakr", "recording.created", verdict);
@@ -199,11 +199,17 @@ async fn every_vendor_first_duplicate_and_tampered() {
 
     // Hedy: the key is the body's SHA-256, the same both times.
     let url = rx.url("hedy");
-    let ended = MockHedy::sample_delivery(&EventType::SessionEnded, BodyForm::Flat).unwrap();
-    assert_eq!(hedy.deliver(&url, &ended).await.unwrap(), StatusCode::OK);
+    let ended = MockHedy::delivery(&EventType::SessionEnded, BodyForm::Flat).unwrap();
+    assert_eq!(
+        hedy.deliver(&url, &ended).await.unwrap().status,
+        StatusCode::OK
+    );
     let key = check(&rx.words().await, "hedy", "session.ended", "first");
     assert_eq!(key.len(), 64);
-    assert_eq!(hedy.deliver(&url, &ended).await.unwrap(), StatusCode::OK);
+    assert_eq!(
+        hedy.deliver(&url, &ended).await.unwrap().status,
+        StatusCode::OK
+    );
     assert_eq!(
         check(&rx.words().await, "hedy", "session.ended", "duplicate"),
         key
@@ -227,7 +233,7 @@ async fn every_vendor_first_duplicate_and_tampered() {
         "webhook.subscription.verify",
         "handshake",
     );
-    let completed = MockHeilo::documented_delivery("call.completed").unwrap();
+    let completed = MockHeilo::delivery("call.completed").unwrap();
     for verdict in ["first", "duplicate"] {
         assert_eq!(
             heilo.deliver(&url, &completed).await.unwrap().status,
@@ -236,7 +242,7 @@ async fn every_vendor_first_duplicate_and_tampered() {
         let key = check(&rx.words().await, "heilo", "call.completed", verdict);
         assert_eq!(key, completed.event_id);
     }
-    let headers = webhook_verify::heilo::sign(heilo.signing_secret(), now(), &completed.body);
+    let headers = webhook_verify::heilo::sign(heilo.webhook_secret(), now(), &completed.body);
     assert_eq!(post(&url, headers, &tampered(&completed.body)).await.0, 401);
     check_rejected(&rx.words().await, "heilo");
 
@@ -292,7 +298,14 @@ async fn healthie_ai_scribe_events_in_every_dialect() {
     for dialect in [Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421] {
         for event_type in &events {
             let event = ThinEvent::new(event_type.clone(), "Appointment", "1001");
-            let answer = healthie.deliver(&url, &event, dialect).await.unwrap();
+            let answer = healthie
+                .deliver_in(
+                    &url,
+                    &healthie_client::mock::Delivery::for_event(&event),
+                    dialect,
+                )
+                .await
+                .unwrap();
             assert_eq!(answer.status, StatusCode::OK, "{dialect:?} {event_type}");
             let words = rx.words().await;
             // Each dialect signs the same body: the first dialect's delivery is new, the
@@ -317,14 +330,9 @@ async fn healthie_ai_scribe_events_in_every_dialect() {
     // Signed with another secret: refused in every dialect.
     let event = ThinEvent::new(events[3].clone(), "Appointment", "1001");
     for dialect in [Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421] {
-        let forged = healthie_client::mock_deliveries::Delivery::for_event(
-            "whsec_another",
-            dialect,
-            "/hooks/healthie",
-            &event,
-            now(),
-        )
-        .unwrap();
+        let forged = healthie_client::mock::Delivery::for_event(&event)
+            .signed("whsec_another", dialect, "/hooks/healthie", now())
+            .unwrap();
         assert_eq!(
             forged.post(&url).await.unwrap().status,
             StatusCode::UNAUTHORIZED
@@ -432,7 +440,7 @@ async fn post_http(
 
 /// A Speakr delivery recorded from a real server, signed with `secret` as Speakr would.
 fn speakr_delivery(secret: &str) -> (String, Vec<(HeaderName, HeaderValue)>, Vec<u8>) {
-    let created = MockSpeakr::recorded_deliveries()
+    let created = MockSpeakr::deliveries()
         .unwrap()
         .into_iter()
         .find(|d| d.event_type == "recording.created")

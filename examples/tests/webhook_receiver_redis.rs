@@ -93,7 +93,7 @@ struct Delivery {
 }
 
 fn deliveries(n: usize) -> Vec<Delivery> {
-    let recorded = MockSpeakr::recorded_deliveries()
+    let recorded = MockSpeakr::deliveries()
         .unwrap()
         .into_iter()
         .find(|d| d.event_type == "recording.created")

@@ -350,7 +350,8 @@ impl<'a> Appointments<'a> {
     }
 
     /// The collection: `query Appointments` (`appointments(...)`), filtered, one page with
-    /// [`Listing::send`] or every item with [`Listing::into_stream`].
+    /// [`Listing::send`], the pages with [`Listing::paginator`] or every item with
+    /// [`Listing::into_stream`].
     pub fn list(self) -> ListAppointments {
         Listing::new(
             self.client,
@@ -499,7 +500,8 @@ pub struct AppointmentFilters {
     filter_by_appointment_statuses: Option<Vec<String>>,
 }
 
-/// A pending `query Appointments` (see [`Listing`] for paging, `send` and `into_stream`).
+/// A pending `query Appointments` (see [`Listing`] for paging, `send`, `paginator` and
+/// `into_stream`).
 pub type ListAppointments = Listing<Appointment, AppointmentFilters>;
 
 impl Listing<Appointment, AppointmentFilters> {

@@ -1,19 +1,17 @@
-//! [`HealthieClient`] and its builder: the environment or endpoint, the API key, the API
-//! version, the client-side rate limit, and transport adjustments through `client_core`'s
-//! [`Configure`].
+//! [`HealthieClient`] and its builder: the environment (or a base URL), the API key, the API
+//! version and shard, the client-side rate limits, and transport adjustments, the shared
+//! parts through `client_core`'s [`VendorSettings`].
 
 use std::fmt;
 use std::sync::Arc;
 
-use client_core::{
-    Auth, Client, ClientBuilder, Configure, Error, ErrorKind, GcraLimiter, Quota, Unlimited,
-};
+use client_core::{Auth, Client, Error, ErrorKind, Quota, RateLimits, Vendor, VendorSettings};
 
 use crate::appointments::Appointments;
 use crate::error::HealthieErrorDecoder;
 use crate::sent_webhooks::SentWebhooks;
 use crate::transcripts::Transcripts;
-use crate::webhook_management::Webhooks;
+use crate::webhooks_api::Webhooks;
 
 /// Production: `https://api.gethealthie.com/graphql`.
 pub const PRODUCTION_ENDPOINT: &str = "https://api.gethealthie.com/graphql";
@@ -24,6 +22,13 @@ pub const STAGING_ENDPOINT: &str = "https://staging-api.gethealthie.com/graphql"
 /// fixed quota, and bursts of a few dozen rapid requests have locked keys out for 30 to 60
 /// minutes, so the default stays conservative.
 pub const DEFAULT_REQUESTS_PER_SECOND: u32 = 5;
+
+/// What the shared builder plumbing needs to know about Healthie.
+const VENDOR: Vendor = Vendor {
+    name: "healthie",
+    credential: "Healthie API key",
+    user_agent: concat!("healthie-client/", env!("CARGO_PKG_VERSION")),
+};
 
 /// Which Healthie environment to call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -37,7 +42,7 @@ pub enum Environment {
 }
 
 impl Environment {
-    /// The GraphQL endpoint of this environment.
+    /// The GraphQL endpoint of this environment (the client's default base URL).
     pub fn endpoint(self) -> &'static str {
         match self {
             Environment::Production => PRODUCTION_ENDPOINT,
@@ -156,7 +161,8 @@ impl fmt::Debug for HealthieClient {
 
 impl HealthieClient {
     /// A production client sending `api_key` as `Authorization: Basic <api_key>` (the key as
-    /// issued, not base64-encoded), with API version `2026-01-01` and the default 5 requests/s.
+    /// issued, not base64-encoded), with API version `2026-01-01` and the documented rate
+    /// limits ([`HealthieClient::documented_rate_limits`]).
     pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
         HealthieClient::builder(api_key).build()
     }
@@ -164,13 +170,22 @@ impl HealthieClient {
     /// Configure a client for `api_key`.
     pub fn builder(api_key: impl Into<String>) -> HealthieClientBuilder {
         HealthieClientBuilder {
-            api_key: api_key.into(),
-            endpoint: PRODUCTION_ENDPOINT.to_owned(),
+            settings: VendorSettings::new(api_key, HealthieClient::documented_rate_limits()),
+            environment: Environment::default(),
             version: ApiVersion::default(),
             shard: None,
-            rate_limit: Some(Quota::per_second(DEFAULT_REQUESTS_PER_SECOND)),
-            configure: Configure::default(),
         }
+    }
+
+    /// The client-side rate limits a new builder starts from: 5 requests per second overall,
+    /// spread evenly ([`DEFAULT_REQUESTS_PER_SECOND`]), and a pause until the reset whenever
+    /// a response says `X-RateLimit-Remaining: 0`. Healthie publishes no fixed quota, and
+    /// bursts of a few dozen rapid requests have locked keys out for 30 to 60 minutes, so
+    /// the limit stays conservative. Healthie's `TOO_MANY_REQUESTS` is retried with backoff
+    /// for queries whatever the limits.
+    pub fn documented_rate_limits() -> RateLimits {
+        RateLimits::overall(Quota::per_second(DEFAULT_REQUESTS_PER_SECOND))
+            .with_adapt_to_headers(true)
     }
 
     /// The API version this client sends.
@@ -206,39 +221,27 @@ impl HealthieClient {
 }
 
 /// Configures a [`HealthieClient`].
+///
+/// Shared with every client of the workspace: `base_url` (a GraphQL endpoint to call instead
+/// of the environment's, such as a proxy or `http://127.0.0.1:8080/graphql`), `rate_limits`,
+/// `without_rate_limits` and `configure`. Healthie's own: [`environment`](Self::environment),
+/// which chooses the default base URL (the environment's GraphQL endpoint),
+/// [`api_version`](Self::api_version) and [`shard`](Self::shard). `Debug` never shows the key.
+#[derive(Debug)]
 pub struct HealthieClientBuilder {
-    api_key: String,
-    endpoint: String,
+    settings: VendorSettings,
+    environment: Environment,
     version: ApiVersion,
     shard: Option<String>,
-    rate_limit: Option<Quota>,
-    configure: Configure,
-}
-
-impl fmt::Debug for HealthieClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HealthieClientBuilder")
-            .field("api_key", &"<redacted>")
-            .field("endpoint", &self.endpoint)
-            .field("version", &self.version)
-            .field("shard", &self.shard)
-            .field("rate_limit", &self.rate_limit)
-            .field("configure", &self.configure)
-            .finish()
-    }
 }
 
 impl HealthieClientBuilder {
-    /// Call `environment`'s endpoint (default production).
-    pub fn environment(mut self, environment: Environment) -> Self {
-        self.endpoint = environment.endpoint().to_owned();
-        self
-    }
+    client_core::vendor_builder_methods!(settings);
 
-    /// Call this GraphQL endpoint instead (a proxy or a test server), for example
-    /// `http://127.0.0.1:8080/graphql`.
-    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.endpoint = url.into();
+    /// Call `environment`'s GraphQL endpoint (default production). A `base_url` set on the
+    /// builder takes precedence.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
         self
     }
 
@@ -254,55 +257,22 @@ impl HealthieClientBuilder {
         self
     }
 
-    /// The client-side rate limit (default 5 requests per second, spread evenly).
-    pub fn rate_limit(mut self, quota: Quota) -> Self {
-        self.rate_limit = Some(quota);
-        self
-    }
-
-    /// No client-side rate limit (Healthie's `TOO_MANY_REQUESTS` is still retried with
-    /// backoff for queries).
-    pub fn no_rate_limit(mut self) -> Self {
-        self.rate_limit = None;
-        self
-    }
-
-    /// Adjust the transport: timeouts, retry policy and budget, rate limiter, clock, HTTP client
-    /// (see [`client_core::ClientBuilder`]). Applied after Healthie's defaults, so it overrides
-    /// them.
-    pub fn configure(
-        mut self,
-        adjust: impl FnOnce(ClientBuilder) -> ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure = self.configure.then(adjust);
-        self
-    }
-
-    /// Build the client. Fails on an empty key, a bad endpoint or a key or shard that cannot
-    /// be a header value.
+    /// Build the client. Fails with `Config` on an empty key, a base URL that does not parse,
+    /// or a key or shard that cannot be a header value.
     pub fn build(self) -> Result<HealthieClient, Error> {
-        let key = self.api_key.trim();
-        if key.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Config,
-                "the Healthie API key is empty",
-            ));
-        }
         if let Some(shard) = &self.shard {
             http::HeaderValue::from_str(shard)
                 .map_err(|_| Error::new(ErrorKind::Config, "invalid AuthorizationShard value"))?;
         }
-        let limiter: Arc<dyn client_core::RateLimiter> = match self.rate_limit {
-            Some(quota) => Arc::new(GcraLimiter::overall(quota)),
-            None => Arc::new(Unlimited),
-        };
-        let builder = Client::builder(&self.endpoint)
-            .vendor("healthie")
-            .user_agent(concat!("healthie-client/", env!("CARGO_PKG_VERSION")))
-            .auth(Auth::authorization(format!("Basic {key}")))
-            .error_decoder(Arc::new(HealthieErrorDecoder))
-            .rate_limiter(limiter);
-        let core = self.configure.apply(builder).build()?;
+        let core = self.settings.build(
+            &VENDOR,
+            Some(self.environment.endpoint()),
+            |base_url, key| {
+                Ok(Client::builder(base_url)
+                    .auth(Auth::authorization(format!("Basic {key}")))
+                    .error_decoder(Arc::new(HealthieErrorDecoder)))
+            },
+        )?;
         Ok(HealthieClient {
             core,
             inner: Arc::new(Settings {

@@ -4,12 +4,14 @@
 //!
 //! [`HealthieClient`] and [`HealthieClientBuilder`] make the client ([`ApiVersion`],
 //! [`Environment`]); [`appointments`] lists and fetches appointments with their
-//! [`Transcript`]s, [`transcripts`] downloads the VTT, [`webhook_management`] and
+//! [`Transcript`]s, [`transcripts`] downloads the VTT, [`webhooks_api`] and
 //! [`sent_webhooks`] manage subscriptions and read the delivery log, [`webhooks`] verifies and
 //! parses deliveries ([`webhooks::EventType`], [`webhooks::RecordingTracker`]), [`graphql`] and
 //! [`operations`] hold the documents, and [`error`] maps Healthie's errors to
-//! [`client_core::ErrorKind`]s. With the crate feature `mock`, `mock::MockHealthie` is a fake
-//! GraphQL endpoint and `mock_deliveries` signs and `POST`s deliveries in each dialect.
+//! [`client_core::ErrorKind`]s. Every listing answers one [`Page`] with `send`, a [`Paginator`]
+//! with `paginator` and the items with `into_stream`. With the crate feature `mock`,
+//! `mock::MockHealthie` is a fake GraphQL endpoint that also signs and `POST`s deliveries in
+//! each dialect.
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -20,26 +22,25 @@ pub mod graphql;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod mock;
-#[cfg(feature = "mock")]
-#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
-pub mod mock_deliveries;
 mod paging;
 pub mod sent_webhooks;
 pub mod transcripts;
 pub mod types;
-pub mod webhook_management;
 pub mod webhooks;
+pub mod webhooks_api;
 
 pub use appointments::{Appointment, Appointments, ListAppointments, Transcript};
 pub use client::{
     ApiVersion, Environment, HealthieClient, HealthieClientBuilder, Schema,
     DEFAULT_REQUESTS_PER_SECOND, PRODUCTION_ENDPOINT, STAGING_ENDPOINT,
 };
-pub use client_core::{Error, ErrorKind, Quota, Result, RetryBudget, RetryPolicy};
+pub use client_core::{
+    Error, ErrorKind, Page, Paginator, Quota, RateLimits, Result, RetryBudget, RetryPolicy,
+};
 pub use graphql::Response;
 pub use paging::Listing;
 pub use sent_webhooks::SentWebhook;
-pub use webhook_management::Webhook;
+pub use webhooks_api::Webhook;
 
 /// Every GraphQL operation the crate can send, with its documents.
 pub mod operations {
@@ -48,7 +49,7 @@ pub mod operations {
     pub use crate::appointments::{APPOINTMENT, APPOINTMENTS};
     pub use crate::sent_webhooks::SENT_WEBHOOKS;
     pub use crate::transcripts::DELETE_TRANSCRIPT;
-    pub use crate::webhook_management::{
+    pub use crate::webhooks_api::{
         CREATE_WEBHOOK, DELETE_WEBHOOK, EXPIRE_WEBHOOK_SIGNATURE, SEND_TEST_WEBHOOK,
         UPDATE_WEBHOOK, WEBHOOKS,
     };

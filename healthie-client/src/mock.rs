@@ -1,17 +1,25 @@
 //! A fake Healthie GraphQL endpoint (feature `mock`) for tests, examples and demos, answering
 //! the crate's operations from its fixtures, which are **constructed from Healthie's published
-//! schema, not recorded** (see `fixtures/README.md`).
+//! schema, not recorded** (see `fixtures/README.md`), and signed webhook deliveries for
+//! testing receivers end to end.
 //!
 //! Available with the crate feature `mock`.
 //!
-//! It checks `Authorization: Basic <key>` and `AuthorizationSource: API` (anything else gets
-//! `UNAUTHENTICATED`), answers in the `2026-01-01` shape when `Healthie-GraphQL-API-Version:
-//! 2026-01-01` is sent and in the baseline shape (with a `MISSING_API_VERSION_HEADER` warning)
-//! when no version is sent, and refuses other versions with `UNSUPPORTED_API_VERSION`. It pages
-//! five appointments by cursor or by offset, filters them by date range, provider and client,
-//! keeps webhook subscriptions in memory (create, update, delete, test, rotate), serves the
-//! delivery log, deletes transcripts, and serves the transcript VTT behind its expiring URL,
-//! refusing any request to it that carries credentials.
+//! The endpoint is the server's root URL ([`MockHealthie::uri`], what `base_url` takes), also
+//! answered at `/graphql` ([`MockHealthie::endpoint`]). It checks `Authorization: Basic <key>`
+//! and `AuthorizationSource: API` (anything else gets `UNAUTHENTICATED`), answers in the
+//! `2026-01-01` shape when `Healthie-GraphQL-API-Version: 2026-01-01` is sent and in the
+//! baseline shape (with a `MISSING_API_VERSION_HEADER` warning) when no version is sent, and
+//! refuses other versions with `UNSUPPORTED_API_VERSION`. It pages five appointments by cursor
+//! or by offset, filters them by date range, provider and client, keeps webhook subscriptions
+//! in memory (create, update, delete, test, rotate), serves the delivery log, deletes
+//! transcripts, and serves the transcript VTT behind its expiring URL, refusing any request to
+//! it that carries credentials.
+//!
+//! Deliveries: [`MockHealthie::deliveries`] are the sample payloads, [`MockHealthie::deliver`]
+//! signs one with the mock's secret (in [`DEFAULT_DIALECT`]; [`MockHealthie::deliver_in`] for
+//! another) and `POST`s it once, as Healthie does. [`Delivery::signed`] and [`SignedDelivery`]
+//! give full control: any secret, dialect, registered path, `created` time or body.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,19 +30,33 @@
 //! let healthie = mock.client()?;
 //! let all: Vec<_> = healthie.appointments().list().page_size(2).into_stream().try_collect().await?;
 //! assert_eq!(all.len(), 5); // three pages
+//!
+//! // Every sample delivery, signed and sent to a receiver.
+//! for delivery in MockHealthie::deliveries()? {
+//!     let answer = mock.deliver("http://127.0.0.1:3000/hooks/healthie", &delivery).await?;
+//!     assert!(answer.status.is_success());
+//! }
 //! # Ok(()) }
 //! ```
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use client_core::{Error, Timestamp};
+use bytes::Bytes;
+use client_core::mock::wiremock::matchers::{method, path_regex};
+use client_core::mock::wiremock::{
+    Match, Mock, MockBuilder, MockServer, Request, ResponseTemplate,
+};
+use client_core::mock::{json as fixture_reply, mount_fallback, route};
+use client_core::{Error, ErrorKind, HeaderMap, Timestamp, Url};
 use serde_json::{json, Map, Value};
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 use crate::client::{ApiVersion, HealthieClient, HealthieClientBuilder};
+use crate::webhooks::{event_type_from_wire, Dialect, EventType, ThinEvent};
+
+pub use client_core::mock::Delivered;
 
 /// The API key the mock accepts.
 pub const MOCK_API_KEY: &str = "gh_sbox_mockHealthieApiKey0001";
@@ -42,8 +64,15 @@ pub const MOCK_API_KEY: &str = "gh_sbox_mockHealthieApiKey0001";
 /// The signing secret of the mock's subscriptions (the one its deliveries are signed with).
 pub const MOCK_SIGNING_SECRET: &str = "whsec_mockHealthieSigningSecret0001";
 
-/// The path of the GraphQL endpoint on the mock.
+/// The path of the real GraphQL endpoint, which the mock also answers.
 pub const GRAPHQL_PATH: &str = "/graphql";
+
+/// The dialect [`MockHealthie::deliver`] signs in: the legacy one, the form the only
+/// production-proven verifier checks.
+pub const DEFAULT_DIALECT: Dialect = Dialect::Legacy;
+
+/// The `User-Agent` of the mock's deliveries.
+const DELIVERY_USER_AGENT: &str = "healthie-client-mock/webhooks";
 
 macro_rules! fixture {
     ($name:literal) => {
@@ -74,6 +103,11 @@ pub struct MockHealthie {
     server: MockServer,
 }
 
+/// `POST` to the GraphQL endpoint: the root, or `/graphql` as on Healthie.
+fn graphql_post() -> MockBuilder {
+    Mock::given(method("POST")).and(path_regex(r"^/(graphql)?$"))
+}
+
 impl MockHealthie {
     /// Start the server on a free local port with every route mounted.
     pub async fn start() -> MockHealthie {
@@ -86,43 +120,43 @@ impl MockHealthie {
             next_id: AtomicU64::new(7100),
         });
         let base = server.uri();
-        Mock::given(method("POST"))
-            .and(path(GRAPHQL_PATH))
+        graphql_post()
             .and(KeyAuth)
             .respond_with(move |req: &Request| answer(&state, &base, req))
             .mount(&server)
             .await;
-        Mock::given(method("POST"))
-            .and(path(GRAPHQL_PATH))
-            .respond_with(graphql_reply(fixture!("error_unauthenticated.json")))
-            .with_priority(250)
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path_regex(r"^/transcripts/[^/]+\.vtt$"))
+        route("GET", "/transcripts/{id}.vtt")
             .respond_with(serve_vtt)
             .mount(&server)
             .await;
+        mount_fallback(
+            &server,
+            KeyAuth,
+            ResponseTemplate::new(404),
+            fixture_reply(200, fixture!("error_unauthenticated.json")),
+        )
+        .await;
         MockHealthie { server }
     }
 
-    /// The server's root URL (`http://127.0.0.1:<port>`).
+    /// The GraphQL endpoint: the server's root URL (`http://127.0.0.1:<port>`), to give
+    /// [`HealthieClientBuilder::base_url`].
     pub fn uri(&self) -> String {
         self.server.uri()
     }
 
-    /// The GraphQL endpoint to give [`HealthieClientBuilder::endpoint`] (`<uri>/graphql`).
+    /// The same endpoint at the real one's path, `<uri>/graphql`.
     pub fn endpoint(&self) -> String {
         format!("{}{GRAPHQL_PATH}", self.server.uri())
     }
 
     /// The API key the mock accepts.
-    pub fn api_key(&self) -> &str {
+    pub fn credential(&self) -> &str {
         MOCK_API_KEY
     }
 
-    /// The secret the mock's subscriptions sign with.
-    pub fn signing_secret(&self) -> &str {
+    /// The secret the mock's subscriptions and deliveries sign with.
+    pub fn webhook_secret(&self) -> &str {
         MOCK_SIGNING_SECRET
     }
 
@@ -131,12 +165,12 @@ impl MockHealthie {
         &self.server
     }
 
-    /// A builder for this endpoint with the mock's key and no client-side rate limit (set the
-    /// API version or transport on it).
+    /// A builder for this endpoint (`/graphql`, the real endpoint's path) with the mock's key
+    /// and no client-side rate limit (set the API version or transport on it).
     pub fn client_builder(&self) -> HealthieClientBuilder {
         HealthieClient::builder(MOCK_API_KEY)
-            .endpoint(self.endpoint())
-            .no_rate_limit()
+            .base_url(self.endpoint())
+            .without_rate_limits()
     }
 
     /// A `2026-01-01` client for this endpoint.
@@ -154,37 +188,13 @@ impl MockHealthie {
     /// Answer the next `times` requests of `operation` (its `operationName`) with `response`
     /// instead: a 429, a 500, an HTML page, a `TOO_MANY_REQUESTS` body, a delay…
     pub async fn fail_next(&self, operation: &str, response: ResponseTemplate, times: u64) {
-        Mock::given(method("POST"))
-            .and(path(GRAPHQL_PATH))
+        graphql_post()
             .and(OperationIs(operation.to_owned()))
             .respond_with(response)
             .up_to_n_times(times)
             .with_priority(1)
             .mount(&self.server)
             .await;
-    }
-
-    /// Sign `event` with the mock's secret in `dialect` for `url` (its path and query are
-    /// signed) and `POST` it there once, as Healthie does. Returns the receiver's answer.
-    pub async fn deliver(
-        &self,
-        url: &str,
-        event: &crate::webhooks::ThinEvent,
-        dialect: crate::webhooks::Dialect,
-    ) -> Result<crate::mock_deliveries::Delivered, Error> {
-        let created = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default();
-        crate::mock_deliveries::Delivery::for_event(
-            MOCK_SIGNING_SECRET,
-            dialect,
-            url,
-            event,
-            created,
-        )?
-        .post(url)
-        .await
     }
 
     /// The documented error bodies the mock can inject: `too_many_requests`,
@@ -199,6 +209,168 @@ impl MockHealthie {
             _ => return None,
         })
     }
+
+    /// The sample deliveries (constructed, see `fixtures/README.md`): the AI-Scribe lifecycle
+    /// of appointment `1001` (recording started, a participant joined, recording stopped,
+    /// transcript available), an `appointment.updated` in the lenient forms Healthie's texts
+    /// show (a numeric `resource_id`, `changed_fields` as a JSON-encoded string), and an event
+    /// type outside the schema's enum.
+    pub fn deliveries() -> Result<Vec<Delivery>, Error> {
+        #[derive(serde::Deserialize)]
+        struct Fixture {
+            deliveries: Vec<Value>,
+        }
+        let bad_fixture = |e: serde_json::Error| {
+            Error::new(ErrorKind::Decode, "bad delivery fixture").with_source(e)
+        };
+        let fixture: Fixture =
+            serde_json::from_str(fixture!("deliveries.json")).map_err(bad_fixture)?;
+        fixture
+            .deliveries
+            .iter()
+            .map(|payload| Delivery::from_body(payload.to_string()).map_err(bad_fixture))
+            .collect()
+    }
+
+    /// Sign `delivery` with the mock's secret in [`DEFAULT_DIALECT`], for `url`'s path and
+    /// query and the current time, and `POST` it to `url` once, as Healthie does. Returns the
+    /// receiver's answer, whatever its status; an error only when no answer came.
+    pub async fn deliver(&self, url: &str, delivery: &Delivery) -> Result<Delivered, Error> {
+        self.deliver_in(url, delivery, DEFAULT_DIALECT).await
+    }
+
+    /// [`MockHealthie::deliver`], signed in `dialect`.
+    pub async fn deliver_in(
+        &self,
+        url: &str,
+        delivery: &Delivery,
+        dialect: Dialect,
+    ) -> Result<Delivered, Error> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or_default();
+        delivery
+            .signed(MOCK_SIGNING_SECRET, dialect, url, now)?
+            .post(url)
+            .await
+    }
+}
+
+/// A webhook delivery the mock can send: its event type and the exact body, signed when sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// The payload's `event_type`.
+    pub event_type: EventType,
+    /// The exact body that is signed and sent.
+    pub body: Bytes,
+}
+
+impl Delivery {
+    /// A delivery of `event`, its compact JSON ([`ThinEvent::to_value`]) as the body.
+    pub fn for_event(event: &ThinEvent) -> Delivery {
+        Delivery {
+            event_type: event.event_type.clone(),
+            body: Bytes::from(event.to_value().to_string()),
+        }
+    }
+
+    /// A delivery of `body`, which must be a thin payload (its `event_type` is read from it).
+    /// To send a body that is not one, sign it with [`SignedDelivery::new`].
+    pub fn from_body(body: impl Into<Bytes>) -> Result<Delivery, serde_json::Error> {
+        let body = body.into();
+        let event: ThinEvent = serde_json::from_slice(&body)?;
+        Ok(Delivery {
+            event_type: event.event_type,
+            body,
+        })
+    }
+
+    /// This delivery signed with `secret` in `dialect` for a `POST` to `registered` (see
+    /// [`SignedDelivery::new`]).
+    pub fn signed(
+        &self,
+        secret: &str,
+        dialect: Dialect,
+        registered: &str,
+        created: u64,
+    ) -> Result<SignedDelivery, Error> {
+        SignedDelivery::new(secret, dialect, registered, self.body.clone(), created)
+    }
+}
+
+/// A signed delivery: exactly what Healthie `POST`s.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedDelivery {
+    /// The dialect it is signed in.
+    pub dialect: Dialect,
+    /// The path and query it is signed for (as registered with Healthie).
+    pub path_and_query: String,
+    /// `Content-Type`, `Content-Length`, `Content-Digest`, `Signature-Input`, `Signature`.
+    pub headers: HeaderMap,
+    /// The exact body that is signed and sent.
+    pub body: Bytes,
+}
+
+impl SignedDelivery {
+    /// `body` signed with `secret` in `dialect` for a `POST` to `registered`: a full URL
+    /// (its path and query are signed) or a path and query such as `/hooks?tenant=7`.
+    /// `created` (Unix seconds) goes into `Signature-Input`; only the RFC 9421 dialect signs
+    /// it, and a receiver checks it against its clock.
+    pub fn new(
+        secret: &str,
+        dialect: Dialect,
+        registered: &str,
+        body: impl Into<Bytes>,
+        created: u64,
+    ) -> Result<SignedDelivery, Error> {
+        let path_and_query = path_and_query(registered)?;
+        let body = body.into();
+        let mut headers = HeaderMap::new();
+        for (name, value) in
+            webhook_verify::healthie::sign(secret, dialect, "POST", &path_and_query, &body, created)
+        {
+            headers.insert(name, value);
+        }
+        Ok(SignedDelivery {
+            dialect,
+            path_and_query,
+            headers,
+            body,
+        })
+    }
+
+    /// `POST` the delivery to `url` once (no retries), with its headers and exact body.
+    /// `url`'s path and query should be the ones it was signed for. Returns the receiver's
+    /// answer, whatever its status; an error only when no answer came.
+    pub async fn post(&self, url: &str) -> Result<Delivered, Error> {
+        client_core::mock::deliver(
+            url,
+            DELIVERY_USER_AGENT,
+            self.headers.clone(),
+            self.body.clone(),
+        )
+        .await
+    }
+}
+
+/// The path and query of a URL or of a `/path?query` text.
+fn path_and_query(registered: &str) -> Result<String, Error> {
+    if registered.starts_with('/') {
+        return Ok(registered.to_owned());
+    }
+    let url = Url::parse(registered).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidRequest,
+            format!("`{registered}` is neither a URL nor a path: {e}"),
+        )
+    })?;
+    Ok(match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    })
 }
 
 /// Accepts `Authorization: Basic <MOCK_API_KEY>` with `AuthorizationSource: API`.
@@ -239,10 +411,6 @@ fn fixture_list(body: &str, field: &str) -> Vec<Value> {
         },
         _ => Vec::new(),
     }
-}
-
-fn graphql_reply(body: &'static str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(body, "application/json")
 }
 
 fn error_reply(message: &str, code: Option<&str>) -> ResponseTemplate {
@@ -519,7 +687,7 @@ fn page(items: Vec<Value>, variables: &Map<String, Value>, shape: Shape) -> Valu
 /// `APPOINTMENT_CREATED` → `appointment.created` for the baseline.
 fn dotted(value: &Value) -> Value {
     match value.as_str() {
-        Some(name) => Value::String(crate::webhooks::EventType::from(name).as_str().to_owned()),
+        Some(name) => Value::String(EventType::from(name).as_str().to_owned()),
         None => value.clone(),
     }
 }
@@ -548,11 +716,7 @@ fn webhook_shape(mut hook: Value, shape: Shape) -> Value {
 /// An input event type stored in the `2026-01-01` form.
 fn stored_event_type(value: &Value) -> Value {
     match value.as_str() {
-        Some(raw) => Value::String(
-            crate::webhook_management::event_type_from_wire(raw)
-                .graphql_name()
-                .to_string(),
-        ),
+        Some(raw) => Value::String(event_type_from_wire(raw).graphql_name().to_string()),
         None => Value::Null,
     }
 }

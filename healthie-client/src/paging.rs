@@ -112,8 +112,8 @@ impl Collection {
 type PageFuture<T> = BoxFuture<'static, Result<Page<T>, Error>>;
 
 /// A listing of one collection: its filters `F` (set through the collection's own methods),
-/// the page size, and prefetch. One page with [`Listing::send`], every item with
-/// [`Listing::into_stream`].
+/// the page size, and prefetch. One page with [`Listing::send`], the pages with
+/// [`Listing::paginator`], every item with [`Listing::into_stream`].
 pub struct Listing<T, F> {
     pub(crate) client: HealthieClient,
     pub(crate) collection: &'static Collection,
@@ -201,51 +201,61 @@ where
             .await
     }
 
-    /// Every item, page after page (with prefetch). Guarded like every listing (see
-    /// [`client_core::Paginator`]): a repeated cursor, a page of items already yielded (the
-    /// baseline's offsets answered with the same page), or more items than the connection's
-    /// `total_count` ends the stream with a `Pagination` error. A connection page saying
-    /// `has_next_page: false` before `total_count` items arrived ends the stream quietly
+    /// Every page, one request after another (with prefetch), as a [`Paginator`]: read it
+    /// with [`Paginator::pages`], or bound it with `max_pages`/`max_items`. Guarded like every
+    /// listing (see [`client_core::Paginator`]): a repeated cursor, a page of items already
+    /// yielded (the baseline's offsets answered with the same page), or more items than the
+    /// connection's `total_count` ends the walk with a `Pagination` error. A connection page
+    /// saying `has_next_page: false` before `total_count` items arrived ends it quietly
     /// ([`client_core::ConflictingEnd::End`]): its `nodes` may hold `null`s for records the
-    /// caller may not see, which `total_count` still counts.
-    pub fn into_stream(self) -> BoxStream<'static, Result<T, Error>> {
-        use futures::StreamExt;
-        if let Err(error) = self.check() {
-            return futures::stream::once(async move { Err(error) }).boxed();
-        }
+    /// caller may not see, which `total_count` still counts. An invalid listing (a page size
+    /// out of range) fails on the first page.
+    pub fn paginator(self) -> Paginator<T> {
         let Listing {
             client,
             collection,
             filters,
             page_size,
             prefetch,
+            error,
             key,
             ..
         } = self;
-        let shared = Arc::new((client, filters));
-        let paginator = match shared.0.inner.version.schema() {
-            Schema::Connections => Paginator::cursor(move |after| -> PageFuture<T> {
-                let shared = shared.clone();
-                Box::pin(async move {
-                    let page = PageVariables::Cursor {
-                        first: page_size,
-                        after,
-                    };
-                    collection.fetch(&shared.0, &shared.1, page).await
-                })
-            }),
-            Schema::Baseline => Paginator::offset(move |offset| -> PageFuture<T> {
-                let shared = shared.clone();
-                Box::pin(async move {
-                    let page = collection.offset(offset, page_size);
-                    collection.fetch(&shared.0, &shared.1, page).await
-                })
-            }),
+        let paginator = if let Some(message) = error {
+            Paginator::cursor(move |_| -> PageFuture<T> {
+                let error = Error::new(ErrorKind::InvalidRequest, message.clone());
+                Box::pin(async move { Err(error) })
+            })
+        } else {
+            let shared = Arc::new((client, filters));
+            match shared.0.inner.version.schema() {
+                Schema::Connections => Paginator::cursor(move |after| -> PageFuture<T> {
+                    let shared = shared.clone();
+                    Box::pin(async move {
+                        let page = PageVariables::Cursor {
+                            first: page_size,
+                            after,
+                        };
+                        collection.fetch(&shared.0, &shared.1, page).await
+                    })
+                }),
+                Schema::Baseline => Paginator::offset(move |offset| -> PageFuture<T> {
+                    let shared = shared.clone();
+                    Box::pin(async move {
+                        let page = collection.offset(offset, page_size);
+                        collection.fetch(&shared.0, &shared.1, page).await
+                    })
+                }),
+            }
         };
         paginator
             .key_by(move |item: &T| key(item).to_owned())
             .on_conflicting_end(client_core::ConflictingEnd::End)
             .prefetch(prefetch)
-            .items()
+    }
+
+    /// Every item, page after page (with prefetch), guarded as [`Listing::paginator`] says.
+    pub fn into_stream(self) -> BoxStream<'static, Result<T, Error>> {
+        self.paginator().items()
     }
 }

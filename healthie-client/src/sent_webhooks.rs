@@ -8,8 +8,7 @@ use crate::client::{HealthieClient, Schema};
 use crate::graphql::{Operation, OperationKind};
 use crate::paging::{Collection, Listing};
 use crate::types::WebhookOrder;
-use crate::webhook_management::event_type_from_wire;
-use crate::webhooks::EventType;
+use crate::webhooks::{event_type_from_wire, EventType};
 
 /// `query SentWebhooks`: one page of the delivery log.
 pub static SENT_WEBHOOKS: Operation = Operation {
@@ -99,7 +98,8 @@ pub struct SentWebhookFilters {
     failed: Option<bool>,
 }
 
-/// A pending `query SentWebhooks` (see [`Listing`] for paging, `send` and `into_stream`).
+/// A pending `query SentWebhooks` (see [`Listing`] for paging, `send`, `paginator` and
+/// `into_stream`).
 pub type ListSentWebhooks = Listing<SentWebhook, SentWebhookFilters>;
 
 /// Delivery-log operations (see [`HealthieClient::sent_webhooks`]).

@@ -14,8 +14,8 @@ use client_core::ErrorKind;
 use common::*;
 use healthie_client::error::field_errors;
 use healthie_client::types::TranscriptStatus;
-use healthie_client::webhook_management::webhook_in_error;
 use healthie_client::webhooks::EventType;
+use healthie_client::webhooks_api::webhook_in_error;
 use serde_json::json;
 use wiremock::{MockServer, ResponseTemplate};
 
@@ -377,8 +377,8 @@ async fn a_mutation_that_reaches_no_server_fails_as_connect() {
     let address = listener.local_addr().unwrap();
     drop(listener);
     let healthie = healthie_client::HealthieClient::builder(KEY)
-        .endpoint(format!("http://{address}/graphql"))
-        .no_rate_limit()
+        .base_url(format!("http://{address}/graphql"))
+        .without_rate_limits()
         .configure(|core| core.retry_policy(fast_retries()))
         .build()
         .unwrap();
@@ -576,7 +576,7 @@ async fn sunset_warnings_are_logged() {
 
 #[tokio::test(start_paused = true)]
 async fn the_client_side_limit_is_five_a_second_by_default_and_configurable() {
-    use client_core::Quota;
+    use client_core::{Quota, RateLimits};
     use healthie_client::HealthieClient;
     // Six requests under the default: spread evenly, one every 200 ms.
     let default = HealthieClient::new(KEY).unwrap();
@@ -588,7 +588,7 @@ async fn the_client_side_limit_is_five_a_second_by_default_and_configurable() {
     assert_eq!(start.elapsed(), Duration::from_secs(1));
     // Configured: 20 a second, one every 50 ms.
     let faster = HealthieClient::builder(KEY)
-        .rate_limit(Quota::per_second(20))
+        .rate_limits(RateLimits::overall(Quota::per_second(20)))
         .build()
         .unwrap();
     let limiter = faster.core().rate_limiter().clone();
@@ -599,7 +599,7 @@ async fn the_client_side_limit_is_five_a_second_by_default_and_configurable() {
     assert_eq!(start.elapsed(), Duration::from_millis(100));
     // Off: no wait at all.
     let off = HealthieClient::builder(KEY)
-        .no_rate_limit()
+        .without_rate_limits()
         .build()
         .unwrap();
     let limiter = off.core().rate_limiter().clone();
@@ -608,4 +608,58 @@ async fn the_client_side_limit_is_five_a_second_by_default_and_configurable() {
         limiter.acquire(None).await.unwrap();
     }
     assert_eq!(start.elapsed(), Duration::ZERO);
+}
+
+#[test]
+fn the_documented_rate_limits_are_the_builders_default() {
+    use client_core::Quota;
+    use healthie_client::HealthieClient;
+    let documented = HealthieClient::documented_rate_limits();
+    assert_eq!(
+        documented.overall_quota(),
+        Some(Quota::per_second(
+            healthie_client::DEFAULT_REQUESTS_PER_SECOND
+        ))
+    );
+    assert!(documented.adapts_to_headers());
+    assert_eq!(documented.classes().count(), 0);
+    assert!(documented.per_route().is_empty());
+}
+
+#[test]
+fn the_environment_chooses_the_default_base_url_and_base_url_wins() {
+    use healthie_client::{Environment, HealthieClient};
+    let production = HealthieClient::new(KEY).unwrap();
+    assert_eq!(
+        production.core().base_url().as_str().trim_end_matches('/'),
+        healthie_client::PRODUCTION_ENDPOINT
+    );
+    let staging = HealthieClient::builder(KEY)
+        .environment(Environment::Staging)
+        .build()
+        .unwrap();
+    assert_eq!(
+        staging.core().base_url().as_str().trim_end_matches('/'),
+        healthie_client::STAGING_ENDPOINT
+    );
+    // An explicit base URL wins, whichever was set first.
+    for builder in [
+        HealthieClient::builder(KEY)
+            .environment(Environment::Staging)
+            .base_url("http://127.0.0.1:9/graphql"),
+        HealthieClient::builder(KEY)
+            .base_url("http://127.0.0.1:9/graphql")
+            .environment(Environment::Staging),
+    ] {
+        let client = builder.build().unwrap();
+        assert_eq!(
+            client.core().base_url().as_str().trim_end_matches('/'),
+            "http://127.0.0.1:9/graphql"
+        );
+    }
+    let bad = HealthieClient::builder(KEY).base_url("not a url").build();
+    assert_eq!(bad.unwrap_err().kind(), ErrorKind::Config);
+    // The key never shows in the builder's `Debug`.
+    let debug = format!("{:?}", HealthieClient::builder(KEY));
+    assert!(!debug.contains(KEY), "{debug}");
 }

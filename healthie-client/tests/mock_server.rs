@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use client_core::ErrorKind;
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use healthie_client::mock::{MockHealthie, TRANSCRIPT_VTT};
 use healthie_client::webhooks::EventType;
 use healthie_client::{ApiVersion, HealthieClient};
@@ -120,7 +120,7 @@ async fn webhook_subscriptions_live_in_the_mock() {
     );
     assert_eq!(
         created.signature_secret.as_ref().unwrap().expose_secret(),
-        mock.signing_secret()
+        mock.webhook_secret()
     );
     let listed: Vec<_> = healthie
         .webhooks()
@@ -199,8 +199,8 @@ async fn the_delivery_log_filters_failures() {
 async fn bad_keys_and_versions_are_refused() {
     let mock = MockHealthie::start().await;
     let wrong = HealthieClient::builder("someone-else")
-        .endpoint(mock.endpoint())
-        .no_rate_limit()
+        .base_url(mock.uri())
+        .without_rate_limits()
         .build()
         .unwrap();
     assert_eq!(
@@ -251,12 +251,12 @@ async fn faults_can_be_injected_per_operation() {
 
 #[tokio::test]
 async fn a_signed_delivery_becomes_the_appointment_and_its_vtt() {
-    use healthie_client::mock_deliveries::{Delivery, MOCK_SIGNING_SECRET};
+    use healthie_client::mock::{Delivery, MOCK_SIGNING_SECRET};
     use healthie_client::webhooks::{verify_and_parse, Dialect, ThinEvent, Verifier};
 
     let mock = MockHealthie::start().await;
     let healthie = mock.client().unwrap();
-    let verifier = Verifier::new([mock.signing_secret()], "POST", "/hooks/healthie");
+    let verifier = Verifier::new([mock.webhook_secret()], "POST", "/hooks/healthie");
     let event = ThinEvent::new(
         EventType::AppointmentTranscriptAvailable,
         "Appointment",
@@ -267,9 +267,9 @@ async fn a_signed_delivery_becomes_the_appointment_and_its_vtt() {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_secs();
-        let delivery =
-            Delivery::for_event(MOCK_SIGNING_SECRET, dialect, "/hooks/healthie", &event, now)
-                .unwrap();
+        let delivery = Delivery::for_event(&event)
+            .signed(MOCK_SIGNING_SECRET, dialect, "/hooks/healthie", now)
+            .unwrap();
         let verified = verify_and_parse(&verifier, &delivery.headers, &delivery.body).unwrap();
         assert_eq!(verified.dialect, Some(dialect));
         let appointment = healthie
@@ -292,4 +292,126 @@ async fn a_signed_delivery_becomes_the_appointment_and_its_vtt() {
         .for_event(&not_an_appointment)
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+}
+
+#[tokio::test]
+async fn the_endpoint_answers_at_the_root_and_at_graphql() {
+    let mock = MockHealthie::start().await;
+    for base in [mock.uri(), mock.endpoint()] {
+        let healthie = HealthieClient::builder(mock.credential())
+            .base_url(base)
+            .without_rate_limits()
+            .build()
+            .unwrap();
+        let page = healthie.appointments().list().send().await.unwrap();
+        assert_eq!(page.items.len(), 5);
+    }
+    let paths: Vec<_> = mock
+        .server()
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(paths, ["/", "/graphql"]);
+    // Any other route: `UNAUTHENTICATED` without the key, as Healthie answers, a 404 with it.
+    let elsewhere = |key: &str| {
+        HealthieClient::builder(key)
+            .base_url(format!("{}/other", mock.uri()))
+            .without_rate_limits()
+            .build()
+            .unwrap()
+    };
+    let get = |client: HealthieClient| async move {
+        client
+            .appointments()
+            .get("1001")
+            .send()
+            .await
+            .unwrap_err()
+            .kind()
+    };
+    assert_eq!(get(elsewhere("someone-else")).await, ErrorKind::Auth);
+    assert_eq!(get(elsewhere(mock.credential())).await, ErrorKind::NotFound);
+}
+
+#[tokio::test]
+async fn every_listing_reads_as_pages() {
+    let mock = MockHealthie::start().await;
+    let healthie = mock.client().unwrap();
+    let pages: Vec<_> = healthie
+        .appointments()
+        .list()
+        .page_size(2)
+        .paginator()
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let sizes: Vec<_> = pages.iter().map(|p| p.items.len()).collect();
+    assert_eq!(sizes, [2, 2, 1]);
+    assert_eq!(pages[0].total, Some(5));
+    assert_eq!(pages[0].next_cursor.as_deref(), Some("c1"));
+    assert_eq!(
+        (pages[0].has_more, pages[2].has_more),
+        (Some(true), Some(false))
+    );
+
+    // The baseline pages by offset, to the empty page that ends it.
+    let baseline = mock.baseline_client().unwrap();
+    let pages: Vec<_> = baseline
+        .appointments()
+        .list()
+        .page_size(2)
+        .paginator()
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    let items: usize = pages.iter().map(|p| p.items.len()).sum();
+    assert_eq!(items, 5);
+
+    let hooks: Vec<_> = healthie
+        .webhooks()
+        .list()
+        .page_size(1)
+        .paginator()
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(hooks.len(), 2);
+    let log: Vec<_> = healthie
+        .sent_webhooks()
+        .list()
+        .page_size(2)
+        .paginator()
+        .max_pages(2)
+        .items()
+        .collect()
+        .await;
+    // Bounded like any paginator: two pages, then the error that says there was more.
+    assert_eq!(log.iter().filter(|r| r.is_ok()).count(), 4);
+    assert_eq!(
+        log.last().unwrap().as_ref().unwrap_err().kind(),
+        ErrorKind::Pagination
+    );
+
+    // An invalid listing fails on its first page, before any request.
+    let before = mock.server().received_requests().await.unwrap().len();
+    let err = healthie
+        .appointments()
+        .list()
+        .page_size(0)
+        .paginator()
+        .pages()
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(
+        mock.server().received_requests().await.unwrap().len(),
+        before
+    );
 }

@@ -734,10 +734,10 @@ async fn shard_and_other_versions_are_sent() {
         .mount(&server)
         .await;
     let healthie = healthie_client::HealthieClient::builder(KEY)
-        .endpoint(endpoint(&server))
+        .base_url(endpoint(&server))
         .api_version(healthie_client::ApiVersion::dated("2026-07-01").unwrap())
         .shard("shard-7")
-        .no_rate_limit()
+        .without_rate_limits()
         .build()
         .unwrap();
     healthie.webhooks().list().send().await.unwrap();

@@ -1,17 +1,16 @@
 //! Signed Healthie deliveries: verify-then-parse in each signature dialect, secret rotation,
-//! tampered deliveries rejected, a validly signed bad payload, the lifecycle tracker fed
-//! from verified deliveries, and, with feature `mock`, signed deliveries `POST`ed to a
-//! receiver that verifies them.
+//! tampered deliveries rejected, a validly signed bad payload, `parse` of a trusted body, the
+//! lifecycle tracker fed from verified deliveries, and, with feature `mock`, signed
+//! deliveries `POST`ed to a receiver that verifies them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use healthie_client::webhooks::{
-    verify_and_parse, Change, Dialect, EventType, Mode, PayloadError, RecordingTracker, ThinEvent,
-    Verifier, VerifyError, WebhookError,
+    parse, verify_and_parse, Change, Dialect, EventType, Mode, RecordingTracker, ThinEvent,
+    Verifier, VerifyError,
 };
 use http::{HeaderMap, HeaderValue, StatusCode};
-use serde_json::json;
 use sha2::{Digest, Sha256};
 
 const SECRET: &str = "whsec_my-secret-key";
@@ -94,9 +93,9 @@ fn the_previous_secret_still_verifies_during_a_rotation() {
     }
 }
 
-fn verify_error(result: Result<impl std::fmt::Debug, WebhookError>) -> VerifyError {
+fn verify_error(result: Result<impl std::fmt::Debug, VerifyError>) -> VerifyError {
     match result {
-        Err(WebhookError::Verify(e)) => e,
+        Err(e) => e,
         other => panic!("expected a verification error, got {other:?}"),
     }
 }
@@ -112,8 +111,7 @@ fn tampered_deliveries_fail_verification() {
             matches!(err, VerifyError::DigestMismatch),
             "{dialect}: {err:?}"
         );
-        let wrapped = WebhookError::from(err);
-        assert_eq!(wrapped.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(err.status(), StatusCode::UNAUTHORIZED);
 
         // Another secret.
         let forged = signed(dialect, "whsec_attacker", PATH, TRANSCRIPT);
@@ -160,7 +158,7 @@ fn tampered_deliveries_fail_verification() {
             matches!(err, VerifyError::MissingHeader { .. }),
             "{dialect}: {err:?}"
         );
-        assert_eq!(WebhookError::from(err).status(), StatusCode::BAD_REQUEST);
+        assert_eq!(err.status(), StatusCode::BAD_REQUEST);
     }
     // A verifier locked to one dialect refuses the others.
     let legacy_only = verifier().mode(Mode::Legacy);
@@ -169,21 +167,18 @@ fn tampered_deliveries_fail_verification() {
 }
 
 #[test]
-fn a_validly_signed_bad_payload_is_a_payload_error() {
+fn a_validly_signed_bad_payload_is_an_invalid_body() {
     let body = br#"{"resource_id":1.5,"event_type":"appointment.created"}"#;
     for dialect in DIALECTS {
         let err =
             verify_and_parse(&verifier(), &signed(dialect, SECRET, PATH, body), body).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                WebhookError::Payload(PayloadError::InvalidField {
-                    field: "resource_id",
-                    ..
-                })
-            ),
-            "{err:?}"
-        );
+        match &err {
+            VerifyError::InvalidJson(e) => {
+                assert!(e.is_data(), "{e}");
+                assert!(e.to_string().contains("invalid field `resource_id`"), "{e}");
+            }
+            other => panic!("expected an invalid body, got {other:?}"),
+        }
         assert_eq!(err.status(), StatusCode::BAD_REQUEST);
     }
     let not_json = b"not json";
@@ -193,10 +188,37 @@ fn a_validly_signed_bad_payload_is_a_payload_error() {
         not_json,
     )
     .unwrap_err();
-    assert!(matches!(
-        err,
-        WebhookError::Payload(PayloadError::InvalidJson(_))
-    ));
+    assert!(
+        matches!(&err, VerifyError::InvalidJson(e) if e.is_syntax()),
+        "{err:?}"
+    );
+    assert_eq!(err.status(), StatusCode::BAD_REQUEST);
+}
+
+#[test]
+fn parse_reads_a_trusted_body_as_verify_and_parse_does() {
+    let verified = verify_and_parse(
+        &verifier(),
+        &signed(Dialect::Guide, SECRET, PATH, TRANSCRIPT),
+        TRANSCRIPT,
+    )
+    .unwrap();
+    let parsed = parse(TRANSCRIPT).unwrap();
+    assert_eq!(parsed.event, verified.event);
+    assert_eq!(
+        parsed.event_type(),
+        EventType::AppointmentTranscriptAvailable
+    );
+    assert_eq!(parsed.event_type(), verified.event_type());
+    assert_eq!(parsed.idempotency_key, verified.idempotency_key);
+    assert_eq!(parsed.dialect, None);
+    assert_eq!(parsed.variant, None);
+    let err = parse(br#"{"resource_id":1.5,"event_type":"appointment.created"}"#).unwrap_err();
+    assert!(err.to_string().contains("resource_id"), "{err}");
+    assert!(parse(b"[]")
+        .unwrap_err()
+        .to_string()
+        .contains("not a JSON object"));
 }
 
 // ---- recording lifecycle from verified deliveries (the tracker itself: recording_lifecycle.rs) ----
@@ -235,12 +257,15 @@ fn lifecycle_from_verified_deliveries() {
 #[cfg(feature = "mock")]
 mod mock {
     use super::*;
-    use healthie_client::mock_deliveries::{Delivery, MOCK_SIGNING_SECRET};
+    use healthie_client::mock::{
+        Delivery, MockHealthie, SignedDelivery, DEFAULT_DIALECT, MOCK_SIGNING_SECRET,
+    };
+    use serde_json::json;
     use wiremock::matchers::method;
     use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
     /// A receiver that verifies what it gets and answers the status
-    /// [`WebhookError::status`] gives, or 200 with the event type and key.
+    /// [`VerifyError::status`] gives, or 200 with the event type and key.
     struct Receiver(Verifier);
 
     impl Respond for Receiver {
@@ -278,8 +303,9 @@ mod mock {
             "12345",
         );
         for dialect in DIALECTS {
-            let delivery =
-                Delivery::for_event(MOCK_SIGNING_SECRET, dialect, &url, &event, CREATED).unwrap();
+            let delivery = Delivery::for_event(&event)
+                .signed(MOCK_SIGNING_SECRET, dialect, &url, CREATED)
+                .unwrap();
             assert_eq!(delivery.path_and_query, PATH);
             assert_eq!(delivery.dialect, dialect);
             let answer = delivery.post(&url).await.unwrap();
@@ -323,7 +349,8 @@ mod mock {
         let body = br#"{"resource_id":1,"resource_id_type":"Appointment","event_type":"appointment.recording_started"}"#;
         for dialect in DIALECTS {
             let mut delivery =
-                Delivery::signed(MOCK_SIGNING_SECRET, dialect, PATH, &body[..], CREATED).unwrap();
+                SignedDelivery::new(MOCK_SIGNING_SECRET, dialect, PATH, &body[..], CREATED)
+                    .unwrap();
             delivery.body = bytes::Bytes::from_static(
                 br#"{"resource_id":2,"resource_id_type":"Appointment","event_type":"appointment.recording_started"}"#,
             );
@@ -331,7 +358,7 @@ mod mock {
             assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{dialect}");
 
             let forged =
-                Delivery::signed("whsec_wrong", dialect, PATH, &body[..], CREATED).unwrap();
+                SignedDelivery::new("whsec_wrong", dialect, PATH, &body[..], CREATED).unwrap();
             assert_eq!(
                 forged.post(&url).await.unwrap().status,
                 StatusCode::UNAUTHORIZED
@@ -340,7 +367,8 @@ mod mock {
             // Signed for the path the receiver sees, not the one registered.
             let other = format!("{}/hooks/healthie", server.uri());
             let misaddressed =
-                Delivery::signed(MOCK_SIGNING_SECRET, dialect, &other, &body[..], CREATED).unwrap();
+                SignedDelivery::new(MOCK_SIGNING_SECRET, dialect, &other, &body[..], CREATED)
+                    .unwrap();
             assert_eq!(misaddressed.path_and_query, "/hooks/healthie");
             assert_eq!(
                 misaddressed.post(&other).await.unwrap().status,
@@ -348,7 +376,7 @@ mod mock {
             );
         }
         // Valid signature, bad payload: 400.
-        let bad = Delivery::signed(
+        let bad = SignedDelivery::new(
             MOCK_SIGNING_SECRET,
             Dialect::Legacy,
             PATH,
@@ -364,7 +392,7 @@ mod mock {
 
     #[test]
     fn deliveries_are_signed_for_the_registered_path() {
-        let d = Delivery::signed(
+        let d = SignedDelivery::new(
             MOCK_SIGNING_SECRET,
             Dialect::Guide,
             "https://example.com/a/b?x=1&y=2",
@@ -381,7 +409,7 @@ mod mock {
             .to_str()
             .unwrap()
             .starts_with("sig1=:"));
-        let err = Delivery::signed(
+        let err = SignedDelivery::new(
             MOCK_SIGNING_SECRET,
             Dialect::Legacy,
             "not a url",
@@ -402,7 +430,66 @@ mod mock {
         let url = format!("http://{}/hooks", listener.local_addr().unwrap());
         drop(listener);
         let d =
-            Delivery::signed(MOCK_SIGNING_SECRET, Dialect::Legacy, &url, &b"{}"[..], 0).unwrap();
+            SignedDelivery::new(MOCK_SIGNING_SECRET, Dialect::Legacy, &url, &b"{}"[..], 0).unwrap();
         assert!(d.post(&url).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn the_mock_delivers_its_samples_signed_with_its_secret() {
+        let mock = MockHealthie::start().await;
+        let deliveries = MockHealthie::deliveries().unwrap();
+        let types: Vec<_> = deliveries.iter().map(|d| d.event_type.as_str()).collect();
+        assert_eq!(
+            types,
+            [
+                "appointment.recording_started",
+                "appointment.participant_joined",
+                "appointment.recording_stopped",
+                "appointment.transcript_available",
+                "appointment.updated",
+                "appointment.cancelled",
+            ]
+        );
+        // Every sample parses, in the lenient forms too.
+        for d in &deliveries {
+            assert_eq!(parse(&d.body).unwrap().event_type(), d.event_type);
+        }
+        let updated = parse(&deliveries[4].body).unwrap().event;
+        assert_eq!(updated.resource_id, "1002");
+        assert_eq!(updated.changed_fields, ["date", "location"]);
+        assert!(parse(&deliveries[5].body)
+            .unwrap()
+            .event_type()
+            .is_unknown());
+
+        // The receiver's verifier runs on the system clock: the mock signs with the time now.
+        let server = MockServer::start().await;
+        let verifier = Verifier::new([mock.webhook_secret()], "POST", PATH);
+        Mock::given(method("POST"))
+            .respond_with(Receiver(verifier))
+            .mount(&server)
+            .await;
+        let url = format!("{}{PATH}", server.uri());
+        for d in &deliveries {
+            let answer = mock.deliver(&url, d).await.unwrap();
+            assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+            let reply: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+            assert_eq!(reply["event_type"], d.event_type.as_str());
+            assert_eq!(reply["key"], sha256_hex(&d.body));
+            assert_eq!(reply["dialect"], DEFAULT_DIALECT.to_string());
+        }
+        for dialect in DIALECTS {
+            let answer = mock
+                .deliver_in(&url, &deliveries[3], dialect)
+                .await
+                .unwrap();
+            let reply: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+            assert_eq!(reply["dialect"], dialect.to_string());
+        }
+        let received = server.received_requests().await.unwrap();
+        assert_eq!(received.len(), deliveries.len() + DIALECTS.len());
+        assert_eq!(received[0].body, deliveries[0].body);
+        // A body that is not a thin payload is no `Delivery`.
+        assert!(Delivery::from_body(&b"{}"[..]).is_err());
     }
 }

@@ -3,25 +3,25 @@
 
 use std::sync::Arc;
 
-use client_core::{
-    Auth, Client, ClientBuilder, Configure, Error, ErrorKind, GcraLimiter, Quota, RateLimiter,
-    Unlimited,
-};
+use client_core::vendor::{Vendor, VendorSettings};
+use client_core::{Auth, Client, Error, Quota, RateLimits};
 
 use crate::contexts::Contexts;
 use crate::error::HedyErrorDecoder;
 use crate::highlights::Highlights;
 use crate::me::Me;
+use crate::rate_classes;
 use crate::sessions::Sessions;
 use crate::todos::Todos;
 use crate::topics::Topics;
 use crate::webhooks_api::Webhooks;
 
-/// The rate-limit classes of Hedy's documented quotas.
-pub(crate) mod class {
-    /// `POST /webhooks` (5 a minute, on top of the overall quota).
-    pub const WEBHOOK_CREATE: &str = "webhook_create";
-}
+/// What Hedy's transport carries: its name, how its credential is called, its user agent.
+const VENDOR: Vendor = Vendor {
+    name: "hedy",
+    credential: "Hedy API key",
+    user_agent: concat!("hedy-client/", env!("CARGO_PKG_VERSION")),
+};
 
 /// Where the account's data lives. Both hosts serve the same paths at their root (no `/v1`:
 /// the docs mention `api.hedy.bot/v1`, but every working integration calls root paths).
@@ -41,59 +41,6 @@ impl Region {
             Region::Us => "https://api.hedy.bot",
             Region::Eu => "https://eu-api.hedy.bot",
         }
-    }
-}
-
-/// The client-side quotas, as documented by Hedy: 200 requests a minute per API key overall,
-/// and 5 webhook creations (`POST /webhooks`) a minute, which also count towards the 200.
-/// `None` turns a limit off.
-///
-/// An idle client may send a tenth of a quota at once; after that requests are spread evenly,
-/// and no window of a minute, however aligned, ever holds more than the quota.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimits {
-    /// Every request.
-    pub overall: Option<Quota>,
-    /// `POST /webhooks`.
-    pub webhook_create: Option<Quota>,
-}
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        RateLimits::documented()
-    }
-}
-
-impl RateLimits {
-    /// The documented quotas (the default): 200/min overall, 5/min for webhook creation.
-    pub fn documented() -> Self {
-        RateLimits {
-            overall: Some(Quota::per_minute(200).with_tenth_burst()),
-            webhook_create: Some(Quota::per_minute(5).with_tenth_burst()),
-        }
-    }
-
-    /// No client-side limit at all.
-    pub fn off() -> Self {
-        RateLimits {
-            overall: None,
-            webhook_create: None,
-        }
-    }
-
-    /// A limiter enforcing these quotas (share it between clients using the same key).
-    pub fn limiter(&self) -> Arc<dyn RateLimiter> {
-        if self.overall.is_none() && self.webhook_create.is_none() {
-            return Arc::new(Unlimited);
-        }
-        let mut builder = GcraLimiter::builder();
-        if let Some(q) = self.overall {
-            builder = builder.overall(q);
-        }
-        if let Some(q) = self.webhook_create {
-            builder = builder.class(class::WEBHOOK_CREATE, q);
-        }
-        Arc::new(builder.build())
     }
 }
 
@@ -125,12 +72,27 @@ impl HedyClient {
     /// Access; it needs a Pro plan with cloud sync).
     pub fn builder(api_key: impl Into<String>) -> HedyClientBuilder {
         HedyClientBuilder {
-            api_key: api_key.into(),
-            base_url: None,
+            settings: VendorSettings::new(api_key, HedyClient::documented_rate_limits()),
             region: Region::Us,
-            configure: Configure::default(),
-            limits: RateLimits::documented(),
         }
+    }
+
+    /// The client-side quotas, as documented by Hedy (the builder's default): 200 requests a
+    /// minute per API key overall, and 5 webhook creations (`POST /webhooks`, the class
+    /// [`rate_classes::WEBHOOK_CREATE`]) a minute, which also count towards the 200. A
+    /// response saying `X-RateLimit-Remaining: 0` pauses requests until its reset.
+    ///
+    /// An idle client may send a tenth of a quota at once; after that requests are spread
+    /// evenly, and no window of a minute, however aligned, ever holds more than the quota.
+    /// Change one with [`RateLimits::with_overall`] or [`RateLimits::with_class`] (`None`
+    /// turns it off).
+    pub fn documented_rate_limits() -> RateLimits {
+        RateLimits::overall(Quota::per_minute(200).with_tenth_burst())
+            .with_class(
+                rate_classes::WEBHOOK_CREATE,
+                Quota::per_minute(5).with_tenth_burst(),
+            )
+            .with_adapt_to_headers(true)
     }
 
     /// The underlying transport, for endpoints this crate does not cover.
@@ -177,90 +139,47 @@ impl HedyClient {
 }
 
 /// Configures a [`HedyClient`]. `Debug` never shows the API key.
+///
+/// Shared with every vendor crate: [`base_url`](Self::base_url),
+/// [`rate_limits`](Self::rate_limits) (default [`HedyClient::documented_rate_limits`]),
+/// [`without_rate_limits`](Self::without_rate_limits) and [`configure`](Self::configure). A
+/// limiter set through `configure` is asked with the class [`rate_classes::WEBHOOK_CREATE`]
+/// for `POST /webhooks` and no class otherwise. Hedy's 429 carries no `Retry-After`, so the
+/// retry policy's backoff decides the wait.
+///
+/// Hedy's own: [`region`](Self::region), which chooses the default base URL.
+#[derive(Debug)]
 pub struct HedyClientBuilder {
-    api_key: String,
-    base_url: Option<String>,
+    settings: VendorSettings,
     region: Region,
-    configure: Configure,
-    limits: RateLimits,
-}
-
-impl std::fmt::Debug for HedyClientBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HedyClientBuilder")
-            .field("api_key", &"<redacted>")
-            .field("base_url", &self.base_url)
-            .field("region", &self.region)
-            .field("configure", &self.configure)
-            .field("limits", &self.limits)
-            .finish()
-    }
 }
 
 impl HedyClientBuilder {
+    client_core::vendor_builder_methods!(settings);
+
     /// The region (default [`Region::Us`]); ignored when a [`base_url`](Self::base_url) is set.
     pub fn region(mut self, region: Region) -> Self {
         self.region = region;
         self
     }
 
-    /// Another base URL (a test server, a proxy). Routes are joined to it as they are to
-    /// `https://api.hedy.bot`: `/sessions` under `http://127.0.0.1:8080` is
-    /// `http://127.0.0.1:8080/sessions`.
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = Some(base_url.into());
-        self
-    }
-
-    /// Adjust the transport: timeouts, retry policy and budget, rate limiter, HTTP client (see
-    /// [`client_core::ClientBuilder`]). Applied after Hedy's defaults, so it overrides them;
-    /// a limiter set here replaces the one built from [`RateLimits`] (it is asked with the
-    /// class `webhook_create` for `POST /webhooks` and no class otherwise). Hedy's 429 carries
-    /// no `Retry-After`, so the retry policy's backoff decides the wait.
-    pub fn configure(
-        mut self,
-        adjust: impl FnOnce(ClientBuilder) -> ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure = self.configure.then(adjust);
-        self
-    }
-
-    /// The quotas (default [`RateLimits::documented`]).
-    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Turn client-side rate limiting off.
-    pub fn without_rate_limits(self) -> Self {
-        self.rate_limits(RateLimits::off())
-    }
-
     /// Build the client. Fails with `Config` on an empty API key or a bad base URL.
     pub fn build(self) -> Result<HedyClient, Error> {
-        let key = self.api_key.trim();
-        if key.is_empty() {
-            return Err(Error::new(ErrorKind::Config, "the Hedy API key is empty"));
-        }
-        let base = match &self.base_url {
-            Some(url) => url.trim().to_owned(),
-            None => self.region.base_url().to_owned(),
-        };
-        let builder = Client::builder(base)
-            .auth(Auth::bearer(key.to_owned()))
-            .vendor("hedy")
-            .user_agent(concat!("hedy-client/", env!("CARGO_PKG_VERSION")))
-            .error_decoder(Arc::new(HedyErrorDecoder))
-            .rate_limiter(self.limits.limiter());
-        Ok(HedyClient {
-            core: self.configure.apply(builder).build()?,
-        })
+        let core = self
+            .settings
+            .build(&VENDOR, Some(self.region.base_url()), |base, key| {
+                Ok(Client::builder(base)
+                    .auth(Auth::bearer(key.to_owned()))
+                    .error_decoder(Arc::new(HedyErrorDecoder)))
+            })?;
+        Ok(HedyClient { core })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use client_core::ErrorKind;
 
     #[test]
     fn regions_and_base_urls() {
@@ -297,10 +216,19 @@ mod tests {
 
     #[test]
     fn documented_limits() {
-        let l = RateLimits::documented();
-        assert_eq!(l.overall, Some(Quota::per_minute(181).with_burst(20)));
-        assert_eq!(l.webhook_create, Some(Quota::per_minute(5)));
-        assert_eq!(RateLimits::default(), l);
+        let l = HedyClient::documented_rate_limits();
+        assert_eq!(
+            l.overall_quota(),
+            Some(Quota::per_minute(181).with_burst(20))
+        );
+        assert_eq!(
+            l.class(rate_classes::WEBHOOK_CREATE),
+            Some(Quota::per_minute(5))
+        );
+        assert!(l.adapts_to_headers());
+        // The builder starts from them.
+        let default = HedyClient::builder("k").settings;
+        assert_eq!(format!("{:?}", default.rate_limits()), format!("{l:?}"));
         let debug = format!("{:?}", l.limiter());
         assert!(debug.contains("webhook_create"), "{debug}");
         assert_eq!(format!("{:?}", RateLimits::off().limiter()), "Unlimited");

@@ -13,14 +13,14 @@
 //! hedy.contexts()
 //!     .update(&ctx.id, ContextChanges::new().content("Focus on objections and budget."))
 //!     .await?;
-//! for c in hedy.contexts().list().await? {
+//! for c in hedy.contexts().list().send().await?.items {
 //!     println!("{} {:?} default={:?}", c.id, c.title, c.is_default);
 //! }
 //! hedy.contexts().delete(&ctx.id).await?;
 //! # Ok(()) }
 //! ```
 
-use client_core::Client;
+use client_core::{Client, WholeListing};
 use serde::{Deserialize, Serialize};
 
 use crate::client::HedyClient;
@@ -159,10 +159,10 @@ impl<'a> Contexts<'a> {
         &self.client.core
     }
 
-    /// `GET /contexts`: every context, most recently updated first (not paginated).
-    pub async fn list(&self) -> Result<Vec<SessionContext>, Error> {
-        let raw = self.core().get("/contexts").send_raw().await?;
-        Ok(envelope::list(&raw)?.items)
+    /// `GET /contexts`: every context, most recently updated first, answered whole (not
+    /// paginated).
+    pub fn list(&self) -> WholeListing<SessionContext> {
+        WholeListing::new(self.core(), |core| core.get("/contexts"), envelope::items)
     }
 
     /// `GET /contexts/{contextId}` (`not_found` → `NotFound`).

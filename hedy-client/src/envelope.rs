@@ -10,11 +10,11 @@
 
 use std::fmt;
 
-use client_core::{decode_json, Error, RawResponse, StatusCode};
+use client_core::{decode_json, Error, Page, RawResponse, StatusCode};
 use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::types::{Deleted, ListPage, Pagination};
+use crate::types::{Deleted, Extra};
 
 /// The keys under which a listing may carry its array, besides `data`.
 const LIST_KEYS: &[&str] = &[
@@ -204,13 +204,37 @@ struct Wrapped<T> {
     data: T,
 }
 
+/// The `pagination` object of a listing. `GET /sessions` and `GET /highlights` send
+/// `{hasMore, next, total?}`; `GET /topics/{topicId}/sessions` sends `{count, hasMore,
+/// nextCursor}`. Every member is optional.
+#[derive(Deserialize)]
+struct Pagination {
+    #[serde(rename = "hasMore", default)]
+    has_more: Option<bool>,
+    /// The cursor to send back as `after` (sessions, highlights).
+    #[serde(default)]
+    next: Option<String>,
+    /// The cursor to send back as `startAfter` (topic sessions).
+    #[serde(rename = "nextCursor", default)]
+    next_cursor: Option<String>,
+    #[serde(default)]
+    total: Option<u64>,
+    /// `count` (topic sessions) and any other member, kept in the page's `extra`.
+    #[serde(flatten)]
+    other: Extra,
+}
+
+/// Form A or B: the items in `data`.
 #[derive(Deserialize)]
 struct Paged<T> {
     data: Vec<T>,
     #[serde(default)]
     pagination: Option<Pagination>,
+    #[serde(flatten)]
+    other: Extra,
 }
 
+/// The items under a list key (`sessions`, `todos`, …), with the pagination next to them.
 #[derive(Deserialize)]
 struct Keyed<T> {
     #[serde(
@@ -224,6 +248,41 @@ struct Keyed<T> {
     items: Vec<T>,
     #[serde(default)]
     pagination: Option<Pagination>,
+    #[serde(flatten)]
+    other: Extra,
+}
+
+/// Form E: a [`Keyed`] object in `data`.
+#[derive(Deserialize)]
+struct Nested<T> {
+    data: Keyed<T>,
+    #[serde(flatten)]
+    other: Extra,
+}
+
+/// The page of `items`, with what the server said in `pagination` (`hasMore` as sent; the
+/// cursor from `next` or `nextCursor`, none when empty or when `hasMore` is `false`; `total`;
+/// `count` and any other member in `extra`) and the envelope's other members in `extra`.
+///
+/// A page saying `hasMore: true` with no cursor disagrees with itself about the end; Hedy's
+/// listings treat it as the end ([`client_core::ConflictingEnd::End`]), as Hedy's own
+/// integrations do.
+fn page<T>(items: Vec<T>, pagination: Option<Pagination>, envelope: Extra) -> Page<T> {
+    let mut page = Page::new(items);
+    if let Some(p) = pagination {
+        let cursor = p
+            .next
+            .or(p.next_cursor)
+            .filter(|_| p.has_more != Some(false));
+        page = page.has_more_opt(p.has_more).next_cursor(cursor);
+        if let Some(total) = p.total {
+            page = page.total(total);
+        }
+        page.extra.extend(p.other);
+    }
+    page.extra
+        .extend(envelope.into_iter().filter(|(key, _)| key != "success"));
+    page
 }
 
 /// A single resource: `{"success": true, "data": {…}}` or the bare object.
@@ -260,43 +319,37 @@ pub(crate) fn decode_one<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -
 /// - `{"todos": [...]}` (a list key at the top, as one consumer checks for).
 ///
 /// Anything else is decoded as form A, failing with the path of what is missing.
-pub(crate) fn list<T: DeserializeOwned>(raw: &RawResponse) -> Result<ListPage<T>, Error> {
+pub(crate) fn list<T: DeserializeOwned>(raw: &RawResponse) -> Result<Page<T>, Error> {
     decode_list(raw.status, &raw.body)
+}
+
+/// The items of a listing answered whole (for [`client_core::WholeListing`]).
+pub(crate) fn items<T: DeserializeOwned>(raw: &RawResponse) -> Result<Vec<T>, Error> {
+    Ok(list(raw)?.items)
 }
 
 pub(crate) fn decode_list<T: DeserializeOwned>(
     status: StatusCode,
     body: &[u8],
-) -> Result<ListPage<T>, Error> {
+) -> Result<Page<T>, Error> {
     let probe = Probe::of(body);
     if probe.success == Some(false) {
         return Err(crate::error::unsuccessful(status, body));
     }
     match (probe.top, probe.data) {
-        (Some(Kind::Array), _) => Ok(ListPage {
-            items: decode_json(status, body)?,
-            pagination: None,
-        }),
+        (Some(Kind::Array), _) => Ok(Page::new(decode_json(status, body)?)),
         (Some(Kind::Object), Some(Kind::Object)) if probe.data_has_list => {
-            let nested: Wrapped<Keyed<T>> = decode_json(status, body)?;
-            Ok(ListPage {
-                items: nested.data.items,
-                pagination: nested.data.pagination,
-            })
+            let Nested { data, mut other } = decode_json(status, body)?;
+            other.extend(data.other);
+            Ok(page(data.items, data.pagination, other))
         }
         (Some(Kind::Object), None) if probe.top_has_list => {
             let keyed: Keyed<T> = decode_json(status, body)?;
-            Ok(ListPage {
-                items: keyed.items,
-                pagination: keyed.pagination,
-            })
+            Ok(page(keyed.items, keyed.pagination, keyed.other))
         }
         _ => {
             let paged: Paged<T> = decode_json(status, body)?;
-            Ok(ListPage {
-                items: paged.data,
-                pagination: paged.pagination,
-            })
+            Ok(page(paged.data, paged.pagination, paged.other))
         }
     }
 }
@@ -360,28 +413,63 @@ mod tests {
 
     #[test]
     fn listings_in_every_form() {
-        let a: ListPage<Item> = decode_list(
+        let a: Page<Item> = decode_list(
             OK,
-            br#"{"success":true,"data":[{"id":"a"},{"id":"b"}],"pagination":{"hasMore":true,"next":"b","total":3}}"#,
+            br#"{"success":true,"data":[{"id":"a"},{"id":"b"}],"pagination":{"hasMore":true,"next":"b","total":3},"meta":1}"#,
         )
         .unwrap();
         assert_eq!(a.items.len(), 2);
-        assert_eq!(a.next_cursor(), Some("b"));
-        assert_eq!(a.total(), Some(3));
-        let b: ListPage<Item> =
-            decode_list(OK, br#"{"success":true,"data":[{"id":"a"}]}"#).unwrap();
-        assert_eq!((b.items.len(), b.pagination), (1, None));
-        let d: ListPage<Item> = decode_list(OK, br#"[{"id":"a"},{"id":"b"}]"#).unwrap();
+        assert_eq!(a.next_cursor.as_deref(), Some("b"));
+        assert_eq!(a.has_more, Some(true));
+        assert_eq!(a.total, Some(3));
+        assert_eq!(
+            a.extra,
+            serde_json::json!({"meta": 1}).as_object().cloned().unwrap()
+        );
+        let b: Page<Item> = decode_list(OK, br#"{"success":true,"data":[{"id":"a"}]}"#).unwrap();
+        assert_eq!(b.items.len(), 1);
+        assert_eq!((b.has_more, b.next_cursor, b.total), (None, None, None));
+        assert!(b.extra.is_empty());
+        let d: Page<Item> = decode_list(OK, br#"[{"id":"a"},{"id":"b"}]"#).unwrap();
         assert_eq!(d.items.len(), 2);
-        let e: ListPage<Item> = decode_list(
+        let e: Page<Item> = decode_list(
             OK,
             br#"{"success":true,"data":{"sessions":[{"id":"s"}],"pagination":{"count":1,"hasMore":true,"nextCursor":"s"}}}"#,
         )
         .unwrap();
         assert_eq!(e.items[0].id, "s");
-        assert_eq!(e.next_cursor(), Some("s"));
-        let keyed: ListPage<Item> = decode_list(OK, br#"{"todos":[{"id":"t"}]}"#).unwrap();
+        assert_eq!(e.next_cursor.as_deref(), Some("s"));
+        assert_eq!(e.extra["count"], 1);
+        let keyed: Page<Item> = decode_list(OK, br#"{"todos":[{"id":"t"}]}"#).unwrap();
         assert_eq!(keyed.items[0].id, "t");
+    }
+
+    #[test]
+    fn list_page_cursor_rules() {
+        let page = |pagination: &str| {
+            let body = format!(r#"{{"data":[{{"id":"a"}}],"pagination":{pagination}}}"#);
+            decode_list::<Item>(OK, body.as_bytes()).unwrap()
+        };
+        assert_eq!(
+            page(r#"{"hasMore":true,"next":"c1"}"#)
+                .next_cursor
+                .as_deref(),
+            Some("c1")
+        );
+        // The last page names no next one, whatever cursor it carries.
+        let done = page(r#"{"hasMore":false,"next":"c1"}"#);
+        assert_eq!((done.has_more, done.next_cursor), (Some(false), None));
+        assert_eq!(
+            page(r#"{"hasMore":true,"nextCursor":"c2"}"#)
+                .next_cursor
+                .as_deref(),
+            Some("c2")
+        );
+        let empty = page(r#"{"hasMore":true,"next":""}"#);
+        assert_eq!((empty.has_more, empty.next_cursor), (Some(true), None));
+        let e =
+            decode_list::<Item>(OK, br#"{"data":[],"pagination":{"hasMore":"yes"}}"#).unwrap_err();
+        assert_eq!(e.json_path(), Some("pagination.hasMore"));
     }
 
     #[test]

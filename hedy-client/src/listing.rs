@@ -1,19 +1,28 @@
-//! The two cursor listings, `GET /sessions` and `GET /highlights`: the same parameters
-//! (`limit`, `after`, `topicId`, `format=zapier`), envelope and cursor (`pagination.next`,
-//! sent back as `after`), different items.
+//! The cursor listings. `GET /sessions` and `GET /highlights` share one builder,
+//! [`Listing`]: the same parameters (`limit`, `after`, `topicId`, `format=zapier`), envelope
+//! and cursor (`pagination.next`, sent back as `after`), different items.
+//! `GET /topics/{topicId}/sessions` ([`crate::topics::ListTopicSessions`]) pages the same way
+//! with its own cursor (`pagination.nextCursor`, sent back as `startAfter`).
+//!
+//! Every listing reads the same three ways: `send()` for one [`Page`], `paginator()` for a
+//! stream of pages, `into_stream()` for the items. The listings Hedy answers whole (topics,
+//! todos, contexts, webhooks, a session's highlights and todos) are
+//! [`client_core::WholeListing`]s, read the same way.
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::ops::RangeInclusive;
 
-use client_core::{Client, Error, Paginator, RequestBuilder};
+use client_core::{Client, ConflictingEnd, Error, Page, Paginator, RequestBuilder};
 use futures::stream::BoxStream;
 use serde::de::DeserializeOwned;
 
 use crate::client::HedyClient;
 use crate::envelope;
-use crate::sessions::LIMIT_RANGE;
-use crate::types::ListPage;
+
+/// The documented bounds of `limit` on every paginated listing (default 50 on the server;
+/// 101 is answered `400 invalid_page_size`).
+pub const LIMIT_RANGE: RangeInclusive<u32> = 1..=100;
 
 /// A listing under construction: [`crate::sessions::ListSessions`] (`GET /sessions`) or
 /// [`crate::highlights::ListHighlights`] (`GET /highlights`).
@@ -121,14 +130,11 @@ impl<'a, T> Listing<'a, T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> Listing<'_, T> {
-    /// One page (`GET /sessions` or `GET /highlights`).
-    pub async fn send(self) -> Result<ListPage<T>, Error> {
-        let raw = self
-            .params
-            .request(&self.client.core, self.route, None)
-            .send_raw()
-            .await?;
-        envelope::list(&raw)
+    /// One page (`GET /sessions` or `GET /highlights`): the items, `hasMore`, the cursor
+    /// (`pagination.next`) and `total` as sent, anything else in [`Page::extra`]. A
+    /// `format=zapier` answer has no pagination: only items.
+    pub async fn send(self) -> Result<Page<T>, Error> {
+        first_page(self.params.request(&self.client.core, self.route, None)).await
     }
 
     /// Page after page (`pagination.next` sent back as `after`, with the same `limit` and
@@ -138,27 +144,41 @@ impl<T: DeserializeOwned + Send + 'static> Listing<'_, T> {
     /// quietly when a page says `hasMore: false`, or says `hasMore: true` but gives no `next`
     /// (Hedy's own integrations end there too; [`client_core::ConflictingEnd::End`]).
     pub fn paginator(self) -> Paginator<T> {
-        let core = self.client.core.clone();
         let route = self.route;
-        let params = Arc::new(self.params);
-        let key = self.key;
-        Paginator::cursor(move |cursor| {
-            let core = core.clone();
-            let params = params.clone();
-            async move {
-                let raw = params
-                    .request(&core, route, cursor.as_deref())
-                    .send_raw()
-                    .await?;
-                Ok(envelope::list::<T>(&raw)?.into_page())
-            }
-        })
-        .key_by(move |item: &T| key(item).to_owned())
-        .on_conflicting_end(client_core::ConflictingEnd::End)
+        let params = self.params;
+        cursor_paginator(
+            &self.client.core,
+            move |core, cursor| params.request(core, route, cursor),
+            self.key,
+        )
     }
 
     /// Every item, fetched lazily page by page (one page ahead).
     pub fn into_stream(self) -> BoxStream<'static, Result<T, Error>> {
         self.paginator().items()
     }
+}
+
+/// The first page of a cursor listing.
+pub(crate) async fn first_page<T: DeserializeOwned>(
+    request: RequestBuilder,
+) -> Result<Page<T>, Error> {
+    envelope::list(&request.send_raw().await?)
+}
+
+/// The walk over a cursor listing whose page after `cursor` is `request(core, cursor)`:
+/// items told apart by `key` (their id), and a page that says more follow without a cursor
+/// taken as the end ([`ConflictingEnd::End`]).
+pub(crate) fn cursor_paginator<T: DeserializeOwned + Send + 'static>(
+    core: &Client,
+    request: impl Fn(&Client, Option<&str>) -> RequestBuilder + Send + Sync + 'static,
+    key: fn(&T) -> &str,
+) -> Paginator<T> {
+    let core = core.clone();
+    Paginator::cursor(move |cursor| {
+        let next = request(&core, cursor.as_deref());
+        async move { envelope::list(&next.send_raw().await?) }
+    })
+    .key_by(move |item: &T| key(item).to_owned())
+    .on_conflicting_end(ConflictingEnd::End)
 }

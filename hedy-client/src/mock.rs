@@ -13,6 +13,11 @@
 //! updates over a fixture, and signs and `POST`s webhook deliveries (every event type, in the
 //! flat and the wrapped form) to a URL on request.
 //!
+//! Its API is every vendor crate's: [`MockHedy::start`], [`uri`](MockHedy::uri),
+//! [`credential`](MockHedy::credential), [`webhook_secret`](MockHedy::webhook_secret),
+//! [`server`](MockHedy::server), [`client`](MockHedy::client), [`MockHedy::deliveries`] and
+//! [`deliver`](MockHedy::deliver); [`MockHedy::delivery`] picks one event in one body form.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use futures::TryStreamExt;
@@ -27,14 +32,16 @@
 
 use std::sync::Arc;
 
-use bytes::Bytes;
-use client_core::{Client, ErrorKind, RetryPolicy, StatusCode};
+use client_core::mock::wiremock::{MockServer, Request, Respond, ResponseTemplate};
+use client_core::mock::{json, mount_fallback, query, route, HeaderIs};
+use client_core::{Bytes, ErrorKind, HeaderMap};
 use serde_json::{json, Map, Value};
-use wiremock::matchers::{method, path_regex};
-use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::webhooks::{BodyForm, EventType};
-use crate::{Error, HedyClient, RateLimits};
+use crate::{Error, HedyClient};
+
+/// What a receiver answered to [`MockHedy::deliver`].
+pub use client_core::mock::Delivered;
 
 /// The API key the mock accepts.
 pub const MOCK_API_KEY: &str = "hedy_live_mock_key_0000";
@@ -115,7 +122,7 @@ const DELIVERIES: [(&str, BodyForm, &str); 11] = [
 /// and the exact body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct SampleDelivery {
+pub struct Delivery {
     /// The event name.
     pub event_type: EventType,
     /// The body's form.
@@ -144,12 +151,12 @@ impl MockHedy {
         self.server.uri()
     }
 
-    /// The API key the mock accepts.
-    pub fn api_key(&self) -> &str {
+    /// The API key the mock accepts ([`MOCK_API_KEY`]).
+    pub fn credential(&self) -> &str {
         MOCK_API_KEY
     }
 
-    /// The secret the mock signs deliveries with.
+    /// The secret the mock signs deliveries with ([`MOCK_WEBHOOK_SECRET`]).
     pub fn webhook_secret(&self) -> &str {
         MOCK_WEBHOOK_SECRET
     }
@@ -163,80 +170,61 @@ impl MockHedy {
     pub fn client(&self) -> Result<HedyClient, Error> {
         HedyClient::builder(MOCK_API_KEY)
             .base_url(self.uri())
-            .rate_limits(RateLimits::off())
+            .without_rate_limits()
             .build()
     }
 
-    /// Every sample delivery: the five event types in the flat and the wrapped form, then an
-    /// event this crate does not know.
-    pub fn sample_deliveries() -> Vec<SampleDelivery> {
-        DELIVERIES
-            .iter()
-            .map(|(event, form, body)| SampleDelivery {
-                event_type: EventType::from(*event),
-                form: *form,
-                body: Bytes::from_static(body.as_bytes()),
-            })
-            .collect()
+    /// Every delivery the mock can send: the five event types in the flat and the wrapped
+    /// form, then an event this crate does not know. (Built from constant fixtures: never an
+    /// error; the `Result` is the one every vendor's mock returns.)
+    pub fn deliveries() -> Result<Vec<Delivery>, Error> {
+        Ok(all_deliveries())
     }
 
-    /// The sample delivery of `event_type` in `form`, if there is one.
-    pub fn sample_delivery(event_type: &EventType, form: BodyForm) -> Option<SampleDelivery> {
-        MockHedy::sample_deliveries()
+    /// The delivery of `event_type` in `form`, if there is one.
+    pub fn delivery(event_type: &EventType, form: BodyForm) -> Option<Delivery> {
+        all_deliveries()
             .into_iter()
             .find(|d| &d.event_type == event_type && d.form == form)
     }
 
     /// Sign `delivery` with the mock's secret (webhook-verify's Hedy signer:
-    /// `X-Hedy-Signature` and `X-Hedy-Event`) and `POST` it to `url` as Hedy does. Returns the
-    /// receiver's status; an error only when the request could not be made.
-    pub async fn deliver(&self, url: &str, delivery: &SampleDelivery) -> Result<StatusCode, Error> {
-        let headers = webhook_verify::hedy::sign_event(
+    /// `X-Hedy-Signature` and `X-Hedy-Event`) and `POST` it to `url` once, as Hedy does.
+    /// Returns what the receiver answered; an error only when no answer came.
+    pub async fn deliver(&self, url: &str, delivery: &Delivery) -> Result<Delivered, Error> {
+        let headers: HeaderMap = webhook_verify::hedy::sign_event(
             MOCK_WEBHOOK_SECRET,
             delivery.event_type.as_str(),
             &delivery.body,
         )
-        .map_err(|e| Error::new(ErrorKind::InvalidRequest, e.to_string()))?;
-        let client = Client::builder(url)
-            .user_agent("hedy-client-mock")
-            .retry_policy(RetryPolicy::never())
-            .build()?;
-        let mut request = client
-            .post("/")
-            .body_bytes(delivery.body.clone(), "application/json");
-        for (name, value) in headers {
-            if let Ok(v) = value.to_str() {
-                request = request.header(name, v);
-            }
-        }
-        match request.send_raw().await {
-            Ok(response) => Ok(response.status),
-            Err(e) => e.status().ok_or(e),
-        }
+        .map_err(|e| Error::new(ErrorKind::InvalidRequest, e.to_string()))?
+        .into_iter()
+        .collect();
+        client_core::mock::deliver(url, "hedy-client-mock", headers, delivery.body.clone()).await
     }
 
-    async fn route(&self, verb: &str, path: &str, responder: impl Respond + 'static) {
-        let pattern = format!("^{}$", path.replace("{id}", "[^/]+"));
-        Mock::given(method(verb))
-            .and(path_regex(pattern))
-            .and(BearerKey)
+    /// Answer `verb` on `path` (each `{id}` one segment) with `responder`, for requests
+    /// carrying the mock's key.
+    async fn mount(&self, verb: &str, path: &str, responder: impl Respond + 'static) {
+        route(verb, path)
+            .and(HeaderIs::bearer(MOCK_API_KEY))
             .respond_with(responder)
             .mount(&self.server)
             .await;
     }
 
     async fn mount_routes(&self) {
-        self.route("GET", "/me", json(200, fixture!("me.json")))
+        self.mount("GET", "/me", json(200, fixture!("me.json")))
             .await;
 
         // Sessions.
         let sessions = Arc::new(Pager::sessions());
-        self.route("GET", "/sessions", {
+        self.mount("GET", "/sessions", {
             let sessions = sessions.clone();
             move |req: &Request| sessions.respond_flat(req)
         })
         .await;
-        self.route("GET", "/sessions/{id}", {
+        self.mount("GET", "/sessions/{id}", {
             let sessions = sessions.clone();
             move |req: &Request| match segment(req, 1).as_deref() {
                 Some("sess_7Qm2xK9aL0") => json(200, fixture!("session_get.json")),
@@ -248,7 +236,7 @@ impl MockHedy {
             }
         })
         .await;
-        self.route("GET", "/sessions/{id}/highlights", {
+        self.mount("GET", "/sessions/{id}/highlights", {
             let sessions = sessions.clone();
             move |req: &Request| match segment(req, 1).as_deref() {
                 Some("sess_7Qm2xK9aL0") => json(200, fixture!("session_highlights.json")),
@@ -257,7 +245,7 @@ impl MockHedy {
             }
         })
         .await;
-        self.route("GET", "/sessions/{id}/todos", {
+        self.mount("GET", "/sessions/{id}/todos", {
             let sessions = sessions.clone();
             move |req: &Request| match segment(req, 1).as_deref() {
                 Some("sess_7Qm2xK9aL0") => json(200, fixture!("session_todos.json")),
@@ -266,7 +254,7 @@ impl MockHedy {
             }
         })
         .await;
-        self.route("GET", "/sessions/{id}/todos/{id}", |req: &Request| {
+        self.mount("GET", "/sessions/{id}/todos/{id}", |req: &Request| {
             let todos: Value = parse(fixture!("session_todos.json"));
             let wanted = segment(req, 3);
             let found = todos["data"].as_array().and_then(|items| {
@@ -286,12 +274,12 @@ impl MockHedy {
 
         // Highlights and todos.
         let highlights = Arc::new(Pager::highlights());
-        self.route("GET", "/highlights", {
+        self.mount("GET", "/highlights", {
             let highlights = highlights.clone();
             move |req: &Request| highlights.respond_flat(req)
         })
         .await;
-        self.route("GET", "/highlights/{id}", {
+        self.mount("GET", "/highlights/{id}", {
             let highlights = highlights.clone();
             move |req: &Request| match segment(req, 1).as_deref() {
                 Some("high_def456") => json(200, fixture!("highlight_get.json")),
@@ -303,13 +291,13 @@ impl MockHedy {
             }
         })
         .await;
-        self.route("GET", "/todos", json(200, fixture!("todos_list.json")))
+        self.mount("GET", "/todos", json(200, fixture!("todos_list.json")))
             .await;
 
         // Topics.
-        self.route("GET", "/topics", json(200, fixture!("topics_list.json")))
+        self.mount("GET", "/topics", json(200, fixture!("topics_list.json")))
             .await;
-        self.route("GET", "/topics/{id}", |req: &Request| {
+        self.mount("GET", "/topics/{id}", |req: &Request| {
             match known(fixture!("topics_list.json"), segment(req, 1)) {
                 Some(topic) => ResponseTemplate::new(200)
                     .set_body_json(json!({"success": true, "data": topic})),
@@ -317,7 +305,7 @@ impl MockHedy {
             }
         })
         .await;
-        self.route("POST", "/topics", |req: &Request| {
+        self.mount("POST", "/topics", |req: &Request| {
             let name_ok = body_object(req)
                 .and_then(|b| {
                     b.get("name")
@@ -332,14 +320,14 @@ impl MockHedy {
             }
         })
         .await;
-        self.route("PATCH", "/topics/{id}", |req: &Request| {
+        self.mount("PATCH", "/topics/{id}", |req: &Request| {
             match known(fixture!("topics_list.json"), segment(req, 1)) {
                 Some(topic) => overlay_value(200, topic, req),
                 None => json(404, fixture!("error_not_found_404.json")),
             }
         })
         .await;
-        self.route("DELETE", "/topics/{id}", |req: &Request| {
+        self.mount("DELETE", "/topics/{id}", |req: &Request| {
             match known(fixture!("topics_list.json"), segment(req, 1)) {
                 Some(_) => json(200, fixture!("topic_deleted.json")),
                 None => json(404, fixture!("error_not_found_404.json")),
@@ -347,7 +335,7 @@ impl MockHedy {
         })
         .await;
         let topic_sessions = Arc::new(Pager::topic_sessions());
-        self.route("GET", "/topics/{id}/sessions", {
+        self.mount("GET", "/topics/{id}/sessions", {
             let topic_sessions = topic_sessions.clone();
             move |req: &Request| match segment(req, 1).as_deref() {
                 Some("topic_xyz") => topic_sessions.respond_nested(req),
@@ -360,13 +348,13 @@ impl MockHedy {
         .await;
 
         // Session contexts.
-        self.route(
+        self.mount(
             "GET",
             "/contexts",
             json(200, fixture!("contexts_list.json")),
         )
         .await;
-        self.route("GET", "/contexts/{id}", |req: &Request| {
+        self.mount("GET", "/contexts/{id}", |req: &Request| {
             match known(fixture!("contexts_list.json"), segment(req, 1)) {
                 Some(ctx) => {
                     ResponseTemplate::new(200).set_body_json(json!({"success": true, "data": ctx}))
@@ -375,7 +363,7 @@ impl MockHedy {
             }
         })
         .await;
-        self.route("POST", "/contexts", |req: &Request| {
+        self.mount("POST", "/contexts", |req: &Request| {
             let title_ok = body_object(req)
                 .and_then(|b| {
                     b.get("title")
@@ -390,14 +378,14 @@ impl MockHedy {
             }
         })
         .await;
-        self.route("PATCH", "/contexts/{id}", |req: &Request| {
+        self.mount("PATCH", "/contexts/{id}", |req: &Request| {
             match known(fixture!("contexts_list.json"), segment(req, 1)) {
                 Some(ctx) => overlay_value(200, ctx, req),
                 None => json(404, fixture!("error_not_found_404.json")),
             }
         })
         .await;
-        self.route("DELETE", "/contexts/{id}", |req: &Request| {
+        self.mount("DELETE", "/contexts/{id}", |req: &Request| {
             match known(fixture!("contexts_list.json"), segment(req, 1)) {
                 Some(_) => json(200, fixture!("context_deleted.json")),
                 None => json(404, fixture!("error_not_found_404.json")),
@@ -406,13 +394,13 @@ impl MockHedy {
         .await;
 
         // Webhook subscriptions.
-        self.route(
+        self.mount(
             "GET",
             "/webhooks",
             json(200, fixture!("webhooks_list.json")),
         )
         .await;
-        self.route("POST", "/webhooks", |req: &Request| {
+        self.mount("POST", "/webhooks", |req: &Request| {
             let body = body_object(req).unwrap_or_default();
             let https = body
                 .get("url")
@@ -432,7 +420,7 @@ impl MockHedy {
             }
         })
         .await;
-        self.route("DELETE", "/webhooks/{id}", |req: &Request| {
+        self.mount("DELETE", "/webhooks/{id}", |req: &Request| {
             let id = segment(req, 1);
             let listed = known(fixture!("webhooks_list.json"), id.clone()).is_some();
             if listed || id.as_deref() == Some("wh_new001") {
@@ -444,32 +432,26 @@ impl MockHedy {
         .await;
 
         // A wrong or missing key on any route, and unknown routes.
-        Mock::given(wiremock::matchers::any())
-            .respond_with(|req: &Request| {
-                if BearerKey.matches(req) {
-                    error(404, "not_found", "Route not found")
-                } else {
-                    json(401, fixture!("error_invalid_api_key_401.json"))
-                }
-            })
-            .with_priority(255)
-            .mount(&self.server)
-            .await;
+        mount_fallback(
+            &self.server,
+            HeaderIs::bearer(MOCK_API_KEY),
+            error(404, "not_found", "Route not found"),
+            json(401, fixture!("error_invalid_api_key_401.json")),
+        )
+        .await;
     }
 }
 
-/// Accepts the mock key as a bearer token.
-#[derive(Debug, Clone, Copy)]
-struct BearerKey;
-
-impl Match for BearerKey {
-    fn matches(&self, req: &Request) -> bool {
-        req.headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            == Some(MOCK_API_KEY)
-    }
+/// The deliveries of `DELIVERIES`, in order.
+fn all_deliveries() -> Vec<Delivery> {
+    DELIVERIES
+        .iter()
+        .map(|(event, form, body)| Delivery {
+            event_type: EventType::from(*event),
+            form: *form,
+            body: Bytes::from_static(body.as_bytes()),
+        })
+        .collect()
 }
 
 /// Pages over a list of items by cursor (the id of the last item of the previous page).
@@ -624,10 +606,6 @@ fn parse(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
-fn json(status: u16, body: &'static str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body, "application/json")
-}
-
 fn error(status: u16, code: &str, message: &str) -> ResponseTemplate {
     ResponseTemplate::new(status)
         .set_body_json(json!({"success": false, "error": {"code": code, "message": message}}))
@@ -635,13 +613,6 @@ fn error(status: u16, code: &str, message: &str) -> ResponseTemplate {
 
 fn empty_list() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({"success": true, "data": []}))
-}
-
-fn query(req: &Request, key: &str) -> Option<String> {
-    req.url
-        .query_pairs()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
 }
 
 /// Path segment `n` (0 is the resource name).

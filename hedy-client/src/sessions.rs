@@ -7,7 +7,7 @@
 //!
 //! // One page of summaries (newest first).
 //! let page = hedy.sessions().list().limit(50).send().await?;
-//! println!("{} sessions, more: {}", page.items.len(), page.has_more());
+//! println!("{} sessions, next cursor: {:?}", page.items.len(), page.next_cursor);
 //!
 //! // Every session, page after page (`pagination.next` sent back as `after`).
 //! let mut all = hedy.sessions().list().limit(100).into_stream();
@@ -15,21 +15,19 @@
 //!     println!("{} {}", s.session_id, s.title.as_deref().unwrap_or("(untitled)"));
 //! }
 //!
-//! // The full session, then its highlights and todos.
+//! // The full session, then its highlights and todos (each answered whole).
 //! let session = hedy.sessions().get("sess_7Qm2xK9aL0").await?;
 //! println!("{}", session.recap.as_deref().unwrap_or_default());
-//! for h in hedy.sessions().highlights(&session.session_id).await? {
+//! for h in hedy.sessions().highlights(&session.session_id).send().await?.items {
 //!     println!("highlight {}: {:?}", h.highlight_id, h.title);
 //! }
-//! for t in hedy.sessions().todos(&session.session_id).await? {
+//! for t in hedy.sessions().todos(&session.session_id).send().await?.items {
 //!     println!("todo {} (due {:?})", t.text.as_deref().unwrap_or_default(), t.due_date);
 //! }
 //! # Ok(()) }
 //! ```
 
-use std::ops::RangeInclusive;
-
-use client_core::Client;
+use client_core::{Client, WholeListing};
 use serde::Deserialize;
 
 use crate::client::HedyClient;
@@ -40,10 +38,6 @@ use crate::todos::Todo;
 use crate::topics::Topic;
 use crate::types::{lenient_millis, Extra, SessionType, Timestamp};
 use crate::Error;
-
-/// The documented bounds of `limit` on every paginated listing (default 50 on the server;
-/// 101 is answered `400 invalid_page_size`).
-pub const LIMIT_RANGE: RangeInclusive<u32> = 1..=100;
 
 /// A session (a recorded meeting).
 ///
@@ -204,26 +198,28 @@ impl<'a> Sessions<'a> {
     }
 
     /// `GET /sessions/{sessionId}/highlights`: the session's highlights with every field
-    /// (their id arrives as `id`; it lands in [`Highlight::highlight_id`]).
-    pub async fn highlights(&self, session_id: impl Into<String>) -> Result<Vec<Highlight>, Error> {
-        let raw = self
-            .core()
-            .get("/sessions/{sessionId}/highlights")
-            .param(session_id.into())
-            .send_raw()
-            .await?;
-        Ok(envelope::list(&raw)?.items)
+    /// (their id arrives as `id`; it lands in [`Highlight::highlight_id`]), answered whole.
+    pub fn highlights(&self, session_id: impl Into<String>) -> WholeListing<Highlight> {
+        let session_id = session_id.into();
+        WholeListing::new(
+            self.core(),
+            move |core| {
+                core.get("/sessions/{sessionId}/highlights")
+                    .param(&session_id)
+            },
+            envelope::items,
+        )
     }
 
-    /// `GET /sessions/{sessionId}/todos`: the session's todos (not paginated; wrapped or bare).
-    pub async fn todos(&self, session_id: impl Into<String>) -> Result<Vec<Todo>, Error> {
-        let raw = self
-            .core()
-            .get("/sessions/{sessionId}/todos")
-            .param(session_id.into())
-            .send_raw()
-            .await?;
-        Ok(envelope::list(&raw)?.items)
+    /// `GET /sessions/{sessionId}/todos`: the session's todos (not paginated; wrapped or
+    /// bare), answered whole.
+    pub fn todos(&self, session_id: impl Into<String>) -> WholeListing<Todo> {
+        let session_id = session_id.into();
+        WholeListing::new(
+            self.core(),
+            move |core| core.get("/sessions/{sessionId}/todos").param(&session_id),
+            envelope::items,
+        )
     }
 
     /// `GET /sessions/{sessionId}/todos/{todoId}`: one todo (`todo_not_found` → `NotFound`).

@@ -3,7 +3,7 @@
 //!
 //! ```no_run
 //! # async fn run(hedy: hedy_client::HedyClient) -> Result<(), hedy_client::Error> {
-//! for todo in hedy.todos().list().await? {
+//! for todo in hedy.todos().list().send().await?.items {
 //!     // `dueDate` is free text ("Tomorrow", "Next week", "May 18, 2027 3pm", ""): never a date.
 //!     println!(
 //!         "[{}] {} (due: {})",
@@ -15,13 +15,13 @@
 //! # Ok(()) }
 //! ```
 
+use client_core::WholeListing;
 use serde::Deserialize;
 
 use crate::client::HedyClient;
 use crate::envelope;
 use crate::topics::Topic;
 use crate::types::Extra;
-use crate::Error;
 
 /// A todo (action item): in `GET /todos`, a session's `user_todos`, a session's todos and the
 /// `todo.exported` webhook.
@@ -58,9 +58,13 @@ pub struct Todos<'a> {
 }
 
 impl Todos<'_> {
-    /// `GET /todos`: every todo of every session, as one flat array (no limit, no cursor).
-    pub async fn list(&self) -> Result<Vec<Todo>, Error> {
-        let raw = self.client.core.get("/todos").send_raw().await?;
-        Ok(envelope::list(&raw)?.items)
+    /// `GET /todos`: every todo of every session, answered whole as one flat array (no
+    /// limit, no cursor).
+    pub fn list(&self) -> WholeListing<Todo> {
+        WholeListing::new(
+            &self.client.core,
+            |core| core.get("/todos"),
+            envelope::items,
+        )
     }
 }

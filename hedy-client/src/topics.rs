@@ -31,18 +31,14 @@
 //! # Ok(()) }
 //! ```
 
-use std::sync::Arc;
-
-use client_core::{Client, Paginator, RequestBuilder};
+use client_core::{Client, Page, Paginator, RequestBuilder, WholeListing};
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
 use crate::client::HedyClient;
 use crate::envelope;
-use crate::listing::check_limit;
-use crate::types::{
-    is_hex_color, length_problem, Deleted, Extra, ListPage, Patch, SessionType, Timestamp,
-};
+use crate::listing::{check_limit, cursor_paginator, first_page};
+use crate::types::{is_hex_color, length_problem, Deleted, Extra, Patch, SessionType, Timestamp};
 use crate::Error;
 
 /// The documented maximum length of a topic's name.
@@ -304,10 +300,10 @@ impl<'a> Topics<'a> {
         &self.client.core
     }
 
-    /// `GET /topics`: every topic, most recently updated first (not paginated).
-    pub async fn list(&self) -> Result<Vec<Topic>, Error> {
-        let raw = self.core().get("/topics").send_raw().await?;
-        Ok(envelope::list(&raw)?.items)
+    /// `GET /topics`: every topic, most recently updated first, answered whole (not
+    /// paginated).
+    pub fn list(&self) -> WholeListing<Topic> {
+        WholeListing::new(self.core(), |core| core.get("/topics"), envelope::items)
     }
 
     /// `GET /topics/{topicId}`: one topic with its overview (`not_found` → `NotFound`).
@@ -415,31 +411,22 @@ impl ListTopicSessions<'_> {
     }
 
     /// `GET /topics/{topicId}/sessions`: one page (the nested
-    /// `{"data": {"sessions": [...], "pagination": {count, hasMore, nextCursor}}}` form).
-    pub async fn send(self) -> Result<ListPage<TopicSession>, Error> {
-        let raw = self
-            .params
-            .request(&self.client.core, None)
-            .send_raw()
-            .await?;
-        envelope::list(&raw)
+    /// `{"data": {"sessions": [...], "pagination": {count, hasMore, nextCursor}}}` form):
+    /// `hasMore` and the cursor (`nextCursor`) as sent, `count` in [`Page::extra`].
+    pub async fn send(self) -> Result<Page<TopicSession>, Error> {
+        first_page(self.params.request(&self.client.core, None)).await
     }
 
     /// `GET /topics/{topicId}/sessions`, page after page (`pagination.nextCursor` sent back as
-    /// `startAfter`), as a paginator.
+    /// `startAfter`), as a paginator. Guarded and ended like the other cursor listings (see
+    /// [`crate::listing::Listing::paginator`]).
     pub fn paginator(self) -> Paginator<TopicSession> {
-        let core = self.client.core.clone();
-        let params = Arc::new(self.params);
-        Paginator::cursor(move |cursor| {
-            let core = core.clone();
-            let params = params.clone();
-            async move {
-                let raw = params.request(&core, cursor.as_deref()).send_raw().await?;
-                Ok(envelope::list::<TopicSession>(&raw)?.into_page())
-            }
-        })
-        .key_by(|session: &TopicSession| session.session_id.clone())
-        .on_conflicting_end(client_core::ConflictingEnd::End)
+        let params = self.params;
+        cursor_paginator(
+            &self.client.core,
+            move |core, cursor| params.request(core, cursor),
+            |session: &TopicSession| session.session_id.as_str(),
+        )
     }
 
     /// `GET /topics/{topicId}/sessions`: every session of the topic, fetched lazily.

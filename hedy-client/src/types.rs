@@ -1,6 +1,6 @@
-//! Small types shared by the resource modules: the delete acknowledgement [`Deleted`], list
-//! pages ([`ListPage`], [`Pagination`]) and the [`SessionType`] open enum. [`Timestamp`] (kept
-//! as sent, parsed on demand) and the tri-state [`Patch`] come from `client-core`.
+//! Small types shared by the resource modules: the delete acknowledgement [`Deleted`] and the
+//! [`SessionType`] open enum. [`Timestamp`] (kept as sent, parsed on demand) and the
+//! tri-state [`Patch`] come from `client-core`.
 
 use serde::{Deserialize, Deserializer};
 
@@ -21,93 +21,6 @@ pub struct Deleted {
     /// The server's message.
     #[serde(default)]
     pub message: Option<String>,
-}
-
-/// The `pagination` object of a listing. `GET /sessions` and `GET /highlights` send
-/// `{hasMore, next, total?}`; `GET /topics/{topicId}/sessions` sends `{count, hasMore,
-/// nextCursor}`. Every field is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[non_exhaustive]
-pub struct Pagination {
-    /// Whether more items follow.
-    #[serde(rename = "hasMore", default)]
-    pub has_more: Option<bool>,
-    /// The cursor to send back as `after` (sessions, highlights).
-    #[serde(default)]
-    pub next: Option<String>,
-    /// The cursor to send back as `startAfter` (topic sessions).
-    #[serde(rename = "nextCursor", default)]
-    pub next_cursor: Option<String>,
-    /// The total number of items, when sent.
-    #[serde(default)]
-    pub total: Option<u64>,
-    /// The number of items on this page (topic sessions).
-    #[serde(default)]
-    pub count: Option<u64>,
-}
-
-impl Pagination {
-    /// The next-page cursor, whichever key carried it (`next` or `nextCursor`); an empty
-    /// string counts as none.
-    pub fn cursor(&self) -> Option<&str> {
-        self.next
-            .as_deref()
-            .or(self.next_cursor.as_deref())
-            .filter(|c| !c.is_empty())
-    }
-}
-
-/// One page of a listing, whatever envelope the server used (`{success, data, pagination}`,
-/// `{success, data}`, a bare array or the nested topic-sessions form).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ListPage<T> {
-    /// The items.
-    pub items: Vec<T>,
-    /// The pagination object, when the server sent one (never for bare arrays).
-    pub pagination: Option<Pagination>,
-}
-
-impl<T> ListPage<T> {
-    /// The cursor of the next page: `None` at the end (no cursor, or `hasMore: false`).
-    pub fn next_cursor(&self) -> Option<&str> {
-        let p = self.pagination.as_ref()?;
-        if p.has_more == Some(false) {
-            return None;
-        }
-        p.cursor()
-    }
-
-    /// Whether the server says more pages follow (`false` when it says nothing).
-    pub fn has_more(&self) -> bool {
-        self.next_cursor().is_some()
-    }
-
-    /// `pagination.total`, when sent.
-    pub fn total(&self) -> Option<u64> {
-        self.pagination.as_ref().and_then(|p| p.total)
-    }
-
-    /// The page as a paginator page, with what the server said: `hasMore`, the cursor and
-    /// `total`. A page saying `hasMore: true` with `next: null` disagrees with itself about
-    /// the end; Hedy's listings treat it as the end ([`client_core::ConflictingEnd::End`]), as
-    /// Hedy's own integrations do.
-    pub(crate) fn into_page(self) -> client_core::Page<T> {
-        let cursor = self.next_cursor().map(str::to_owned);
-        let pagination = self.pagination.unwrap_or_default();
-        let more = match (pagination.has_more, &cursor) {
-            (Some(more), _) => more,
-            // No `hasMore`: a cursor means more (a bare array, no pagination: the end).
-            (None, cursor) => cursor.is_some(),
-        };
-        let mut page = client_core::Page::new(self.items)
-            .next_cursor(cursor)
-            .has_more(more);
-        if let Some(total) = pagination.total {
-            page = page.total(total);
-        }
-        page
-    }
 }
 
 /// Why `value` (the `field` of a request) breaks the documented length bounds, counted in
@@ -197,38 +110,6 @@ mod tests {
         assert_eq!(json(Patch::Unchanged), "{}");
         assert_eq!(json(Patch::Null), r#"{"topicContext":null}"#);
         assert_eq!(json(Patch::from("x")), r#"{"topicContext":"x"}"#);
-    }
-
-    #[test]
-    fn list_page_cursor_rules() {
-        let page = |p: Option<Pagination>| ListPage::<u8> {
-            items: vec![1],
-            pagination: p,
-        };
-        assert_eq!(page(None).next_cursor(), None);
-        let p = Pagination {
-            has_more: Some(true),
-            next: Some("c1".into()),
-            ..Pagination::default()
-        };
-        assert_eq!(page(Some(p.clone())).next_cursor(), Some("c1"));
-        let done = Pagination {
-            has_more: Some(false),
-            ..p.clone()
-        };
-        assert_eq!(page(Some(done)).next_cursor(), None);
-        let nested = Pagination {
-            has_more: Some(true),
-            next_cursor: Some("c2".into()),
-            ..Pagination::default()
-        };
-        assert_eq!(page(Some(nested)).next_cursor(), Some("c2"));
-        let empty = Pagination {
-            has_more: Some(true),
-            next: Some(String::new()),
-            ..Pagination::default()
-        };
-        assert!(!page(Some(empty)).has_more());
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //!         [EventType::SessionEnded, EventType::TodoExported],
 //!     ))
 //!     .await?;
-//! for w in hedy.webhooks().list().await? {
+//! for w in hedy.webhooks().list().send().await?.items {
 //!     println!("{} {:?} {:?}", w.id, w.url, w.events);
 //! }
 //! hedy.webhooks().delete(&hook.id).await?;
@@ -27,11 +27,12 @@
 
 use std::fmt;
 
-use client_core::Url;
+use client_core::{Url, WholeListing};
 use serde::{Deserialize, Serialize};
 
-use crate::client::{class, HedyClient};
+use crate::client::HedyClient;
 use crate::envelope;
+use crate::rate_classes;
 use crate::types::{null_as_default, Deleted, Extra, Timestamp};
 use crate::webhooks::{EventType, Verifier};
 use crate::Error;
@@ -127,10 +128,13 @@ pub struct Webhooks<'a> {
 }
 
 impl Webhooks<'_> {
-    /// `GET /webhooks`: the account's webhooks.
-    pub async fn list(&self) -> Result<Vec<Webhook>, Error> {
-        let raw = self.client.core.get("/webhooks").send_raw().await?;
-        Ok(envelope::list(&raw)?.items)
+    /// `GET /webhooks`: the account's webhooks, answered whole.
+    pub fn list(&self) -> WholeListing<Webhook> {
+        WholeListing::new(
+            &self.client.core,
+            |core| core.get("/webhooks"),
+            envelope::items,
+        )
     }
 
     /// `POST /webhooks` with `{"url", "events"}` (any 2xx accepted). Limited to 5 a minute
@@ -142,7 +146,7 @@ impl Webhooks<'_> {
             .core
             .post("/webhooks")
             .json(&webhook)
-            .rate_class(class::WEBHOOK_CREATE);
+            .rate_class(rate_classes::WEBHOOK_CREATE);
         if let Some(problem) = webhook.problem() {
             request = request.invalid(problem);
         }

@@ -10,7 +10,7 @@ use common::{call, client, fixture_json, no_query, reply, reply_json, NoBody, KE
 use hedy_client::contexts::{ContextChanges, NewContext};
 use hedy_client::webhooks::EventType;
 use hedy_client::webhooks_api::NewWebhook;
-use hedy_client::{HedyClient, Quota, RateLimits};
+use hedy_client::{rate_classes, HedyClient, Quota, RateLimits};
 use serde_json::json;
 use wiremock::matchers::{body_json, header};
 use wiremock::MockServer;
@@ -33,7 +33,7 @@ async fn list_and_get_contexts() {
         .mount(&server)
         .await;
     let hedy = client(&server);
-    let all = hedy.contexts().list().await.unwrap();
+    let all = hedy.contexts().list().send().await.unwrap().items;
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].is_default, Some(true));
     assert_eq!(all[1].title.as_deref(), Some("Standups"));
@@ -136,7 +136,7 @@ async fn list_create_delete_webhooks() {
         .mount(&server)
         .await;
     let hedy = client(&server);
-    let hooks = hedy.webhooks().list().await.unwrap();
+    let hooks = hedy.webhooks().list().send().await.unwrap().items;
     assert_eq!(hooks.len(), 1);
     assert_eq!(
         hooks[0].events,
@@ -178,15 +178,15 @@ async fn webhook_creation_has_its_own_rate_class() {
     // Webhook creation at 2 per 2 s (spread evenly: one a second), nothing else limited.
     let hedy = HedyClient::builder(KEY)
         .base_url(server.uri())
-        .rate_limits(RateLimits {
-            overall: None,
-            webhook_create: Some(Quota::new(2, Duration::from_secs(2))),
-        })
+        .rate_limits(RateLimits::off().with_class(
+            rate_classes::WEBHOOK_CREATE,
+            Quota::new(2, Duration::from_secs(2)),
+        ))
         .build()
         .unwrap();
     let started = Instant::now();
     for _ in 0..3 {
-        hedy.webhooks().list().await.unwrap();
+        hedy.webhooks().list().send().await.unwrap();
     }
     let reads = started.elapsed();
     let started = Instant::now();

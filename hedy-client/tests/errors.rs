@@ -151,6 +151,7 @@ async fn html_500_keeps_its_status() {
     let err = client_with(&server, fast_retries())
         .topics()
         .list()
+        .send()
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Http);
@@ -173,7 +174,7 @@ async fn empty_502_keeps_its_status() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = client(&server).todos().list().await.unwrap_err();
+    let err = client(&server).todos().list().send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(err.kind(), ErrorKind::Http);
     assert_eq!(err.body_snippet(), None);
@@ -323,7 +324,7 @@ async fn unknown_error_codes_are_kept() {
     let e = hedy.topics().delete("big").await.unwrap_err();
     assert_eq!(ErrorCode::of(&e), Some(ErrorCode::DeletionLimitExceeded));
     assert_eq!(e.kind(), ErrorKind::Http);
-    let e = hedy.webhooks().list().await.unwrap_err();
+    let e = hedy.webhooks().list().send().await.unwrap_err();
     assert_eq!(
         ErrorCode::of(&e),
         Some(ErrorCode::Unknown("teapot_overflow".into()))
@@ -379,7 +380,7 @@ async fn bodies_that_fit_no_shape_fail_with_their_path() {
     let e = hedy.sessions().get("s1").await.unwrap_err();
     assert!(e.is_decode());
     assert!(e.to_string().contains("sessionId"), "{e}");
-    let e = hedy.contexts().list().await.unwrap_err();
+    let e = hedy.contexts().list().send().await.unwrap_err();
     assert!(e.is_decode());
     assert!(e.to_string().contains("data"), "{e}");
 }

@@ -58,7 +58,10 @@ async fn streams_sessions_over_pages_with_the_after_cursor() {
         .unwrap();
     assert_eq!(team.len(), 2);
     let zapier = hedy.sessions().list().zapier().send().await.unwrap();
-    assert_eq!((zapier.items.len(), zapier.pagination), (5, None));
+    assert_eq!(
+        (zapier.items.len(), zapier.has_more, zapier.next_cursor),
+        (5, None, None)
+    );
 }
 
 #[tokio::test]
@@ -74,17 +77,30 @@ async fn reads_and_writes_against_the_mock() {
     assert_eq!(
         hedy.sessions()
             .highlights(&s.session_id)
+            .send()
             .await
             .unwrap()
+            .items
             .len(),
         2
     );
-    assert_eq!(hedy.sessions().todos(&s.session_id).await.unwrap().len(), 2);
+    assert_eq!(
+        hedy.sessions()
+            .todos(&s.session_id)
+            .send()
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
     assert!(hedy
         .sessions()
         .highlights("sess_3Bv8pR1cN4")
+        .send()
         .await
         .unwrap()
+        .items
         .is_empty());
     let todo = hedy
         .sessions()
@@ -108,7 +124,7 @@ async fn reads_and_writes_against_the_mock() {
         .unwrap()
         .raw_quote
         .is_some());
-    assert_eq!(hedy.todos().list().await.unwrap().len(), 4);
+    assert_eq!(hedy.todos().list().send().await.unwrap().items.len(), 4);
 
     let topic = hedy
         .topics()
@@ -127,7 +143,7 @@ async fn reads_and_writes_against_the_mock() {
         .unwrap();
     assert_eq!(renamed.name.as_deref(), Some("Roadmap"));
     assert_eq!(renamed.topic_context, None);
-    assert_eq!(hedy.topics().list().await.unwrap().len(), 2);
+    assert_eq!(hedy.topics().list().send().await.unwrap().items.len(), 2);
     let topic_sessions: Vec<_> = hedy
         .topics()
         .sessions("topic_xyz")
@@ -147,7 +163,15 @@ async fn reads_and_writes_against_the_mock() {
         Some("Topic deleted")
     );
 
-    assert_eq!(hedy.contexts().list().await.unwrap().len(), 2);
+    assert_eq!(hedy.contexts().list().send().await.unwrap().items.len(), 2);
+    let hooks: Vec<_> = hedy
+        .webhooks()
+        .list()
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(hooks.len(), 1);
     let hook = hedy
         .webhooks()
         .create(NewWebhook::new(
@@ -176,6 +200,7 @@ async fn errors_as_hedy_sends_them() {
         .await
         .unwrap_err();
     assert_eq!(ErrorCode::of(&e), Some(ErrorCode::InvalidPageSize));
+    assert_eq!(mock.credential(), hedy_client::mock::MOCK_API_KEY);
     let stranger = HedyClient::builder("hedy_live_wrong")
         .base_url(mock.uri())
         .build()
@@ -195,10 +220,10 @@ async fn delivers_signed_webhooks() {
         .mount(&receiver)
         .await;
     let url = format!("{}/hook", receiver.uri());
-    let samples = MockHedy::sample_deliveries();
+    let samples = MockHedy::deliveries().unwrap();
     assert_eq!(samples.len(), 11);
     for sample in &samples {
-        assert_eq!(mock.deliver(&url, sample).await.unwrap().as_u16(), 200);
+        assert_eq!(mock.deliver(&url, sample).await.unwrap().status, 200);
     }
     let verifier = Verifier::new(mock.webhook_secret());
     let received = receiver.received_requests().await.unwrap();
@@ -212,7 +237,7 @@ async fn delivers_signed_webhooks() {
         assert_eq!(event.event_type(), sample.event_type);
         assert_eq!(event.form, sample.form);
     }
-    let ended = MockHedy::sample_delivery(&EventType::SessionEnded, BodyForm::Wrapped).unwrap();
+    let ended = MockHedy::delivery(&EventType::SessionEnded, BodyForm::Wrapped).unwrap();
     assert_eq!(ended.form, BodyForm::Wrapped);
-    assert!(MockHedy::sample_delivery(&EventType::Unknown("x".into()), BodyForm::Flat).is_none());
+    assert!(MockHedy::delivery(&EventType::Unknown("x".into()), BodyForm::Flat).is_none());
 }

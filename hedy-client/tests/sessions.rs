@@ -31,9 +31,9 @@ async fn list_sessions_one_page() {
         .await
         .unwrap();
     assert_eq!(page.items.len(), 2);
-    assert_eq!(page.next_cursor(), Some("sess_3Bv8pR1cN4"));
-    assert!(page.has_more());
-    assert_eq!(page.total(), Some(5));
+    assert_eq!(page.next_cursor.as_deref(), Some("sess_3Bv8pR1cN4"));
+    assert_eq!(page.has_more, Some(true));
+    assert_eq!(page.total, Some(5));
     let first = &page.items[0];
     assert_eq!(first.session_id, "sess_7Qm2xK9aL0");
     assert_eq!(first.title.as_deref(), Some("Weekly Team Standup"));
@@ -83,7 +83,7 @@ async fn list_sessions_defaults_and_every_parameter() {
     let hedy = client(&server);
     let last = hedy.sessions().list().send().await.unwrap();
     assert_eq!(last.items.len(), 1);
-    assert!(!last.has_more());
+    assert_eq!((last.has_more, last.next_cursor), (Some(false), None));
     assert_eq!(
         last.items[0].session_type,
         Some(SessionType::Unknown("workshop".into()))
@@ -97,9 +97,14 @@ async fn list_sessions_defaults_and_every_parameter() {
         .send()
         .await
         .unwrap();
-    assert_eq!(filtered.next_cursor(), Some("sess_5Hn1mB8vR3"));
+    assert_eq!(filtered.next_cursor.as_deref(), Some("sess_5Hn1mB8vR3"));
     let zapier = hedy.sessions().list().zapier().send().await.unwrap();
-    assert_eq!(zapier.pagination, None);
+    // No pagination sent: the page says nothing beyond its items.
+    assert_eq!(
+        (zapier.has_more, zapier.next_cursor, zapier.total),
+        (None, None, None)
+    );
+    assert!(zapier.extra.is_empty());
     assert!(zapier.items[0].transcript.is_some());
 }
 
@@ -315,7 +320,13 @@ async fn session_highlights_and_todos_in_both_forms() {
         .mount(&server)
         .await;
     let hedy = client(&server);
-    let highlights = hedy.sessions().highlights("sess_7Qm2xK9aL0").await.unwrap();
+    let highlights = hedy
+        .sessions()
+        .highlights("sess_7Qm2xK9aL0")
+        .send()
+        .await
+        .unwrap()
+        .items;
     assert_eq!(highlights.len(), 2);
     assert_eq!(highlights[0].highlight_id, "high_def456"); // sent as `id`
     assert_eq!(
@@ -323,16 +334,35 @@ async fn session_highlights_and_todos_in_both_forms() {
         Some("QA may block the launch")
     );
     assert_eq!(
-        hedy.sessions().highlights("sess_bare").await.unwrap(),
+        hedy.sessions()
+            .highlights("sess_bare")
+            .send()
+            .await
+            .unwrap()
+            .items,
         highlights
     );
-    let todos = hedy.sessions().todos("sess_7Qm2xK9aL0").await.unwrap();
+    let todos = hedy
+        .sessions()
+        .todos("sess_7Qm2xK9aL0")
+        .send()
+        .await
+        .unwrap()
+        .items;
     assert_eq!(todos.len(), 2);
     assert_eq!(todos[1].id, "4f1c2a9e-8b7d-4e3a-9c51-2d6f0b8e7a13");
     assert_eq!(todos[1].due_date.as_deref(), Some(""));
     assert_eq!(todos[1].completed, Some(true));
-    assert_eq!(hedy.sessions().todos("sess_bare").await.unwrap(), todos);
-    assert_eq!(hedy.sessions().todos("sess_keyed").await.unwrap(), todos);
+    for id in ["sess_bare", "sess_keyed"] {
+        let streamed: Vec<_> = hedy
+            .sessions()
+            .todos(id)
+            .into_stream()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(streamed, todos, "{id}");
+    }
 }
 
 #[tokio::test]
@@ -471,7 +501,9 @@ async fn todos_bare_array_and_wrapped() {
         .mount(&server)
         .await;
     let hedy = client(&server);
-    let todos = hedy.todos().list().await.unwrap();
+    let page = hedy.todos().list().send().await.unwrap();
+    assert_eq!(page.has_more, Some(false));
+    let todos = page.items;
     assert_eq!(todos.len(), 4);
     let due: Vec<_> = todos
         .iter()
@@ -493,7 +525,14 @@ async fn todos_bare_array_and_wrapped() {
         .expect(1)
         .mount(&wrapped)
         .await;
-    assert_eq!(client(&wrapped).todos().list().await.unwrap(), todos);
+    let streamed: Vec<_> = client(&wrapped)
+        .todos()
+        .list()
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(streamed, todos);
 }
 
 #[tokio::test]

@@ -10,9 +10,10 @@
 //! use futures::TryStreamExt;
 //! use heilo_client::calls::{CrmStatus, Direction};
 //!
-//! // One page.
+//! // One page: `number` and `per_page` are the answer's `page` and `limit`, its `meta` is in
+//! // `extra` (see `heilo_client::Meta::from_page`).
 //! let page = heilo.calls().list().limit(20).direction(Direction::Inbound).send().await?;
-//! println!("{} calls, more: {:?}", page.items.len(), page.has_more);
+//! println!("{} calls on page {:?}, more: {:?}", page.items.len(), page.number, page.has_more);
 //!
 //! // Every new inbound call of June, page after page.
 //! let mut calls = heilo
@@ -187,25 +188,20 @@ pub struct Call {
     pub created_at: Option<Timestamp>,
 }
 
-/// One page of `GET /calls`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct CallPage {
-    /// The calls on this page.
+/// The `data` of a `GET /calls` answer, read into a [`Page`].
+#[derive(Deserialize)]
+struct CallsData {
     #[serde(default, deserialize_with = "null_as_default")]
-    pub items: Vec<Call>,
-    /// Whether more pages follow.
+    items: Vec<Call>,
     #[serde(default)]
-    pub has_more: Option<bool>,
-    /// This page's number (from 1).
+    has_more: Option<bool>,
     #[serde(default)]
-    pub page: Option<u64>,
-    /// The page size.
+    page: Option<u64>,
     #[serde(default)]
-    pub limit: Option<u32>,
-    /// The response's `meta` (the server's time).
-    #[serde(skip)]
-    pub meta: Meta,
+    limit: Option<u64>,
+    /// Members this version does not know, kept in the page's `extra`.
+    #[serde(flatten)]
+    other: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The calls endpoints.
@@ -215,8 +211,8 @@ pub struct Calls<'a> {
 }
 
 impl<'a> Calls<'a> {
-    /// `GET /calls`: a listing to filter, then [`ListCalls::send`] (one page) or
-    /// [`ListCalls::into_stream`] (every page).
+    /// `GET /calls`: a listing to filter, then [`ListCalls::send`] (one page),
+    /// [`ListCalls::paginator`] (every page) or [`ListCalls::into_stream`] (every call).
     pub fn list(&self) -> ListCalls<'a> {
         ListCalls {
             client: self.client,
@@ -228,7 +224,8 @@ impl<'a> Calls<'a> {
     /// to another organization. An empty id is refused before sending.
     pub async fn get(&self, id: impl Into<String>) -> Result<Call, Error> {
         let request = self.client.core.get("/calls/{id}").param(id.into());
-        send_data(request).await.map(|(call, _)| call)
+        let (call, _): (Call, Meta) = send_data(request).await?;
+        Ok(call)
     }
 }
 
@@ -292,7 +289,7 @@ impl ListParams {
 
 /// A `GET /calls` listing under construction.
 #[derive(Debug, Clone)]
-#[must_use = "call .send() or .into_stream()"]
+#[must_use = "call .send(), .paginator() or .into_stream()"]
 pub struct ListCalls<'a> {
     client: &'a HeiloClient,
     params: ListParams,
@@ -337,8 +334,10 @@ impl<'a> ListCalls<'a> {
         self
     }
 
-    /// `GET /calls`: one page.
-    pub async fn send(self) -> Result<CallPage, Error> {
+    /// `GET /calls`: one page, with its `page` and `limit` as [`Page::number`] and
+    /// [`Page::per_page`], and the response's `meta` (and any member of `data` this version
+    /// does not know) in [`Page::extra`].
+    pub async fn send(self) -> Result<Page<Call>, Error> {
         fetch(&self.client.core, &self.params, None).await
     }
 
@@ -355,10 +354,7 @@ impl<'a> ListCalls<'a> {
         Paginator::page_number(first, move |n| {
             let core = core.clone();
             let params = params.clone();
-            async move {
-                let page = fetch(&core, &params, Some(n)).await?;
-                Ok(Page::new(page.items).has_more_opt(page.has_more))
-            }
+            async move { fetch(&core, &params, Some(n)).await }
         })
         .key_by(|call: &Call| call.call_id.clone())
     }
@@ -370,8 +366,17 @@ impl<'a> ListCalls<'a> {
     }
 }
 
-async fn fetch(core: &Client, params: &ListParams, page: Option<u64>) -> Result<CallPage, Error> {
-    let (mut calls, meta): (CallPage, Meta) = send_data(params.request(core, page)).await?;
-    calls.meta = meta;
-    Ok(calls)
+/// One page of `GET /calls`: `page` and `limit` as the position, `meta` and unknown `data`
+/// members in `extra`.
+async fn fetch(core: &Client, params: &ListParams, page: Option<u64>) -> Result<Page<Call>, Error> {
+    let (data, meta): (CallsData, serde_json::Value) =
+        send_data(params.request(core, page)).await?;
+    let mut page = Page::new(data.items)
+        .has_more_opt(data.has_more)
+        .position(data.page, data.limit);
+    page.extra = data.other;
+    if !meta.is_null() {
+        page = page.extra("meta", meta);
+    }
+    Ok(page)
 }

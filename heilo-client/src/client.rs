@@ -1,16 +1,14 @@
 //! [`HeiloClient`] and its builder: the API base, the bearer API key, the documented hourly
-//! quota, and transport adjustments through `client_core`'s [`Configure`].
+//! quota ([`HeiloClient::documented_rate_limits`]), and transport adjustments.
 
 use std::sync::Arc;
 
-use client_core::{
-    Auth, Client, ClientBuilder, Configure, Error, ErrorKind, GcraLimiter, Quota, RateLimiter,
-    Unlimited,
-};
+use client_core::vendor::{Vendor, VendorSettings};
+use client_core::{Auth, Client, Error, Quota, RateLimits};
 
 use crate::calls::Calls;
 use crate::error::HeiloErrorDecoder;
-use crate::webhook_subscriptions::WebhookSubscriptions;
+use crate::webhooks_api::Webhooks;
 
 /// The production API base: `https://www.heilo.io/api/v1`.
 pub const DEFAULT_BASE_URL: &str = "https://www.heilo.io/api/v1";
@@ -19,95 +17,17 @@ pub const DEFAULT_BASE_URL: &str = "https://www.heilo.io/api/v1";
 /// `rate_limit_per_hour` in the documented example).
 pub const DOCUMENTED_REQUESTS_PER_HOUR: u32 = 1000;
 
-/// The client-side quota, from Heilo's documented limits.
-///
-/// Heilo counts every request (whatever its status) per key, **1000 per hour**, in windows that
-/// reset on the UTC hour; all keys of an account together get 5000 per hour. The default,
-/// [`RateLimits::documented`], keeps one client inside the per-key quota whatever the
-/// alignment of the server's window (see [`RateLimits::per_hour`]). Retries pay too.
-///
-/// Heilo's `429` carries `Retry-After` (seconds), which the retry policy honours, and
-/// `X-RateLimit-Remaining` / `X-RateLimit-Reset` (an ISO 8601 time such as
-/// `2026-06-03T13:00:00Z`): with [`RateLimits::adapt_to_headers`] on (the default), a response
-/// saying `X-RateLimit-Remaining: 0` holds further requests until that reset.
-///
-/// Several keys of one account share the account's 5000 per hour; this client does not know
-/// your other keys, so with more than five busy keys, give them one shared limiter through
-/// [`HeiloClientBuilder::configure`] (`core.rate_limiter(shared)`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimits {
-    /// The quota of this key, `None` for no client-side limit.
-    pub per_key: Option<Quota>,
-    /// Whether `X-RateLimit-Remaining: 0` pauses requests until `X-RateLimit-Reset`.
-    pub adapt_to_headers: bool,
-}
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        RateLimits::documented()
-    }
-}
-
-impl RateLimits {
-    /// The documented 1000 requests per hour per key (the default).
-    pub fn documented() -> Self {
-        RateLimits::per_hour(DOCUMENTED_REQUESTS_PER_HOUR)
-    }
-
-    /// `limit` requests per hour (for example the `rate_limit_per_hour` that `GET /me`
-    /// reports for your key), enforced so that no hour-long window, however aligned, sees
-    /// more than `limit` requests from this client, while an idle client may still send a
-    /// tenth of the quota at once.
-    pub fn per_hour(limit: u32) -> Self {
-        RateLimits {
-            per_key: Some(Quota::per_hour(limit).with_tenth_burst()),
-            adapt_to_headers: true,
-        }
-    }
-
-    /// This exact quota (see [`Quota`]).
-    pub fn quota(quota: Quota) -> Self {
-        RateLimits {
-            per_key: Some(quota),
-            adapt_to_headers: true,
-        }
-    }
-
-    /// No client-side limit at all (the server's 429s and their `Retry-After` still apply).
-    pub fn off() -> Self {
-        RateLimits {
-            per_key: None,
-            adapt_to_headers: false,
-        }
-    }
-
-    /// Whether `X-RateLimit-Remaining: 0` pauses requests until `X-RateLimit-Reset` (default on).
-    pub fn adapt_to_headers(mut self, on: bool) -> Self {
-        self.adapt_to_headers = on;
-        self
-    }
-
-    /// A limiter enforcing these limits.
-    pub fn limiter(&self) -> Arc<dyn RateLimiter> {
-        match self.per_key {
-            None if !self.adapt_to_headers => Arc::new(Unlimited),
-            per_key => {
-                let mut builder = GcraLimiter::builder().adapt_to_headers(self.adapt_to_headers);
-                // Without a quota, a limiter that only adapts: an overall cell that never
-                // limits on its own.
-                builder = builder.overall(per_key.unwrap_or(Quota::per_second(u32::MAX)));
-                Arc::new(builder.build())
-            }
-        }
-    }
-}
+const VENDOR: Vendor = Vendor {
+    name: "heilo",
+    credential: "Heilo API key",
+    user_agent: concat!("heilo-client/", env!("CARGO_PKG_VERSION")),
+};
 
 /// A typed client for Heilo's public API v1.
 ///
 /// Cheap to clone (clones share the connection pool, retry budget and rate limiter). The
 /// endpoints: [`HeiloClient::me`] (`GET /me`), [`HeiloClient::calls`] (`GET /calls`,
-/// `GET /calls/{id}`) and [`HeiloClient::webhook_subscriptions`]
-/// (`POST /webhook-subscriptions`).
+/// `GET /calls/{id}`) and [`HeiloClient::webhooks`] (`POST /webhook-subscriptions`).
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), heilo_client::Error> {
@@ -131,11 +51,36 @@ impl HeiloClient {
     /// Configure a client for `api_key`.
     pub fn builder(api_key: impl Into<String>) -> HeiloClientBuilder {
         HeiloClientBuilder {
-            api_key: api_key.into(),
-            base_url: DEFAULT_BASE_URL.to_owned(),
-            configure: Configure::default(),
-            limits: RateLimits::documented(),
+            settings: VendorSettings::new(api_key, HeiloClient::documented_rate_limits()),
         }
+    }
+
+    /// The client-side quota from Heilo's documented limits (the builder's default).
+    ///
+    /// Heilo counts every request (whatever its status) per key, **1000 per hour**, in windows
+    /// that reset on the UTC hour; all keys of an account together get 5000 per hour. These
+    /// limits keep one client inside the per-key quota whatever the alignment of the server's
+    /// window (see [`HeiloClient::rate_limits_per_hour`]). Retries pay too.
+    ///
+    /// Heilo's `429` carries `Retry-After` (seconds), which the retry policy honours, and
+    /// `X-RateLimit-Remaining` / `X-RateLimit-Reset` (an ISO 8601 time such as
+    /// `2026-06-03T13:00:00Z`): with header adaptation on (as here), a response saying
+    /// `X-RateLimit-Remaining: 0` holds further requests until that reset.
+    ///
+    /// Several keys of one account share the account's 5000 per hour; this client does not know
+    /// your other keys, so with more than five busy keys, give them one shared limiter through
+    /// [`HeiloClientBuilder::configure`] (`core.rate_limiter(shared)`).
+    pub fn documented_rate_limits() -> RateLimits {
+        HeiloClient::rate_limits_per_hour(DOCUMENTED_REQUESTS_PER_HOUR)
+    }
+
+    /// `limit` requests per hour (for example the `rate_limit_per_hour` that `GET /me`
+    /// reports for your key), enforced so that no hour-long window, however aligned, sees
+    /// more than `limit` requests from this client, while an idle client may still send a
+    /// tenth of the quota at once; `X-RateLimit-Remaining: 0` pauses requests as in
+    /// [`HeiloClient::documented_rate_limits`].
+    pub fn rate_limits_per_hour(limit: u32) -> RateLimits {
+        RateLimits::overall(Quota::per_hour(limit).with_tenth_burst()).with_adapt_to_headers(true)
     }
 
     /// The underlying transport (base URL `…/api/v1/`), for endpoints this crate does not cover.
@@ -148,82 +93,35 @@ impl HeiloClient {
         Calls { client: self }
     }
 
-    /// Webhook subscriptions: create (see [`crate::webhook_subscriptions`]).
-    pub fn webhook_subscriptions(&self) -> WebhookSubscriptions<'_> {
-        WebhookSubscriptions { client: self }
+    /// Webhook subscriptions: create (see [`crate::webhooks_api`]).
+    pub fn webhooks(&self) -> Webhooks<'_> {
+        Webhooks { client: self }
     }
 }
 
-/// Configures a [`HeiloClient`].
+/// Configures a [`HeiloClient`]: the methods every vendor client shares (`base_url`,
+/// `rate_limits`, `without_rate_limits`, `configure`). Heilo has no settings of its own: the
+/// base URL includes `/api/v1` (default [`DEFAULT_BASE_URL`]; a test server or proxy, for
+/// example `http://127.0.0.1:8080/api/v1`). `Debug` never shows the API key.
+#[derive(Debug)]
 pub struct HeiloClientBuilder {
-    api_key: String,
-    base_url: String,
-    configure: Configure,
-    limits: RateLimits,
-}
-
-impl std::fmt::Debug for HeiloClientBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HeiloClientBuilder")
-            .field("api_key", &"<redacted>")
-            .field("base_url", &self.base_url)
-            .field("configure", &self.configure)
-            .field("limits", &self.limits)
-            .finish()
-    }
+    settings: VendorSettings,
 }
 
 impl HeiloClientBuilder {
-    /// The API base routes are joined to, including `/api/v1` (default
-    /// `https://www.heilo.io/api/v1`; a test server or proxy, for example
-    /// `http://127.0.0.1:8080/api/v1`).
-    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.base_url = base_url.into();
-        self
-    }
-
-    /// Adjust the transport: timeouts, retry policy and budget, rate limiter, clock, HTTP client
-    /// (see [`client_core::ClientBuilder`]). Applied after Heilo's defaults, so it overrides
-    /// them; a limiter set here replaces the one built from [`RateLimits`].
-    pub fn configure(
-        mut self,
-        adjust: impl FnOnce(ClientBuilder) -> ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure = self.configure.then(adjust);
-        self
-    }
-
-    /// The client-side quota (default [`RateLimits::documented`]).
-    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Turn client-side rate limiting off.
-    pub fn without_rate_limits(self) -> Self {
-        self.rate_limits(RateLimits::off())
-    }
+    client_core::vendor_builder_methods!(settings);
 
     /// Build the client. Fails with `Config` on an empty API key, a key that cannot be sent in
     /// a header, or a bad base URL.
     pub fn build(self) -> Result<HeiloClient, Error> {
-        let key = self.api_key.trim();
-        if key.is_empty() {
-            return Err(Error::new(ErrorKind::Config, "the API key is empty"));
-        }
-        let base = self.base_url.trim().trim_end_matches('/');
-        if base.is_empty() {
-            return Err(Error::new(ErrorKind::Config, "the base URL is empty"));
-        }
-        let builder = Client::builder(base)
-            .auth(Auth::bearer(key))
-            .vendor("heilo")
-            .user_agent(concat!("heilo-client/", env!("CARGO_PKG_VERSION")))
-            .error_decoder(Arc::new(HeiloErrorDecoder))
-            .rate_limiter(self.limits.limiter());
-        Ok(HeiloClient {
-            core: self.configure.apply(builder).build()?,
-        })
+        let core = self
+            .settings
+            .build(&VENDOR, Some(DEFAULT_BASE_URL), |base, key| {
+                Ok(Client::builder(base)
+                    .auth(Auth::bearer(key))
+                    .error_decoder(Arc::new(HeiloErrorDecoder)))
+            })?;
+        Ok(HeiloClient { core })
     }
 }
 
@@ -232,7 +130,7 @@ mod tests {
     use super::*;
     use std::time::{Duration, SystemTime};
 
-    use client_core::{HeaderMap, Timestamp};
+    use client_core::{ErrorKind, HeaderMap, Timestamp};
     use http::HeaderValue;
 
     #[test]
@@ -266,17 +164,22 @@ mod tests {
 
     #[test]
     fn documented_quota_never_fills_an_hour() {
-        let q = RateLimits::documented().per_key.unwrap();
+        let limits = HeiloClient::documented_rate_limits();
+        let q = limits.overall_quota().unwrap();
         // GCRA admits at most steady + burst - 1 requests in any window of one period.
         assert_eq!(q, Quota::per_hour(901).with_burst(100));
         assert_eq!(q.period(), Duration::from_secs(3600));
-        assert_eq!(RateLimits::off().per_key, None);
-        assert_eq!(RateLimits::per_hour(1).per_key, Some(Quota::per_hour(1)));
+        assert!(limits.adapts_to_headers());
+        assert_eq!(RateLimits::off().overall_quota(), None);
+        assert_eq!(
+            HeiloClient::rate_limits_per_hour(1).overall_quota(),
+            Some(Quota::per_hour(1))
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn remaining_zero_with_an_iso_reset_pauses_the_limiter() {
-        let limiter = RateLimits::off().adapt_to_headers(true).limiter();
+        let limiter = RateLimits::off().with_adapt_to_headers(true).limiter();
         let reset = Timestamp::from_system_time(SystemTime::now() + Duration::from_secs(90));
         let mut h = HeaderMap::new();
         h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));

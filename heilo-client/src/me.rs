@@ -4,15 +4,15 @@
 //! ```no_run
 //! # async fn run(heilo: heilo_client::HeiloClient) -> Result<(), heilo_client::Error> {
 //! use heilo_client::me::Scope;
-//! use heilo_client::RateLimits;
+//! use heilo_client::HeiloClient;
 //! let me = heilo.me().await?;
 //! if !me.scopes.contains(&Scope::ReadCalls) {
 //!     println!("this key cannot read calls");
 //! }
 //! // Size the client-side quota from what the server reports.
 //! if let Some(per_hour) = me.rate_limit_per_hour {
-//!     let heilo = heilo_client::HeiloClient::builder("hk_live_…")
-//!         .rate_limits(RateLimits::per_hour(per_hour))
+//!     let heilo = HeiloClient::builder("hk_live_…")
+//!         .rate_limits(HeiloClient::rate_limits_per_hour(per_hour))
 //!         .build()?;
 //!     # let _ = heilo;
 //! }

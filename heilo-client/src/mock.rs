@@ -4,7 +4,9 @@
 //!
 //! Available with the crate feature `mock`.
 //!
-//! It checks the bearer key (anything else gets the documented `401 UNAUTHORIZED` body), pages
+//! It serves the API at its root ([`MockHeilo::uri`] is the base URL, as
+//! `https://www.heilo.io/api/v1` is Heilo's), checks the bearer key (anything else gets the
+//! documented `401 UNAUTHORIZED` body, an unknown route `404 NOT_FOUND`), pages
 //! over five calls with the `direction`, `status`, `dateFrom` and `dateTo` filters (`limit`
 //! outside 1..=100 gets `400 BAD_REQUEST`), serves `GET /calls/{id}` (`404 NOT_FOUND` for
 //! other ids) and `GET /me`, creates webhook subscriptions (returning its own signing secret),
@@ -19,6 +21,12 @@
 //! let heilo = mock.client()?;
 //! let all: Vec<_> = heilo.calls().list().limit(2).into_stream().try_collect().await?;
 //! assert_eq!(all.len(), 5); // three pages
+//!
+//! // Signed deliveries of every documented event, to a receiver of yours.
+//! for delivery in MockHeilo::deliveries()? {
+//!     let answer = mock.deliver("http://127.0.0.1:3000/hooks/heilo", &delivery).await?;
+//!     println!("{} -> {}", delivery.event_type, answer.status);
+//! }
 //! # Ok(()) }
 //! ```
 
@@ -26,12 +34,14 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use client_core::{Client, ErrorKind, RetryPolicy, StatusCode};
+use client_core::mock::wiremock::{MockServer, Request, ResponseTemplate};
+use client_core::mock::{json as json_reply, mount_fallback, query, route, HeaderIs};
+use client_core::{ErrorKind, HeaderMap};
 use serde_json::{json, Value};
-use wiremock::matchers::{method, path, path_regex};
-use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
-use crate::{Error, HeiloClient, RateLimits, Timestamp};
+use crate::{Error, HeiloClient, Timestamp};
+
+pub use client_core::mock::Delivered;
 
 /// The API key the mock accepts.
 pub const MOCK_API_KEY: &str = "hk_live_mockHeiloKey0001";
@@ -39,6 +49,9 @@ pub const MOCK_API_KEY: &str = "hk_live_mockHeiloKey0001";
 /// The mock's signing secret: the one its `POST /webhook-subscriptions` returns and its
 /// deliveries are signed with.
 pub const MOCK_SIGNING_SECRET: &str = "heilo-mock-signing-secret";
+
+/// The `User-Agent` of the mock's deliveries.
+const USER_AGENT: &str = "heilo-client-mock/webhooks";
 
 macro_rules! fixture {
     ($name:literal) => {
@@ -143,17 +156,6 @@ impl Delivery {
     }
 }
 
-/// What a receiver answered to a delivery.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Delivered {
-    /// The receiver's status.
-    pub status: StatusCode,
-    /// Its body (for a non-2xx answer, at most its first
-    /// [`client_core::BODY_SNIPPET_LIMIT`] bytes).
-    pub body: Bytes,
-}
-
 /// A running fake Heilo server.
 #[derive(Debug)]
 pub struct MockHeilo {
@@ -169,23 +171,20 @@ impl MockHeilo {
         mock
     }
 
-    /// The server's root URL (`http://127.0.0.1:<port>`).
+    /// The server's root URL (`http://127.0.0.1:<port>`), which serves the API the way
+    /// `https://www.heilo.io/api/v1` does: the base URL to give
+    /// [`HeiloClientBuilder::base_url`](crate::HeiloClientBuilder::base_url).
     pub fn uri(&self) -> String {
         self.server.uri()
     }
 
-    /// The API base to give [`crate::HeiloClientBuilder::base_url`] (`<uri>/api/v1`).
-    pub fn base_url(&self) -> String {
-        format!("{}/api/v1", self.server.uri())
-    }
-
-    /// The API key the mock accepts.
-    pub fn api_key(&self) -> &str {
+    /// The API key the mock accepts ([`MOCK_API_KEY`]).
+    pub fn credential(&self) -> &str {
         MOCK_API_KEY
     }
 
-    /// The secret the mock signs deliveries with.
-    pub fn signing_secret(&self) -> &str {
+    /// The secret the mock signs deliveries with ([`MOCK_SIGNING_SECRET`]).
+    pub fn webhook_secret(&self) -> &str {
         MOCK_SIGNING_SECRET
     }
 
@@ -202,14 +201,14 @@ impl MockHeilo {
     /// A client for this server with another key (the mock refuses it: `401 UNAUTHORIZED`).
     pub fn client_with_key(&self, api_key: &str) -> Result<HeiloClient, Error> {
         HeiloClient::builder(api_key)
-            .base_url(self.base_url())
-            .rate_limits(RateLimits::off())
+            .base_url(self.uri())
+            .without_rate_limits()
             .build()
     }
 
     /// The documented example of every event type (the ten subscribable types, `webhook.test`
     /// and `webhook.subscription.verify`), as deliveries.
-    pub fn documented_deliveries() -> Result<Vec<Delivery>, Error> {
+    pub fn deliveries() -> Result<Vec<Delivery>, Error> {
         EVENT_FIXTURES
             .iter()
             .map(|(event_type, body)| {
@@ -232,8 +231,8 @@ impl MockHeilo {
     }
 
     /// The documented example of `event_type`, as a delivery.
-    pub fn documented_delivery(event_type: &str) -> Result<Delivery, Error> {
-        MockHeilo::documented_deliveries()?
+    pub fn delivery(event_type: &str) -> Result<Delivery, Error> {
+        MockHeilo::deliveries()?
             .into_iter()
             .find(|d| d.event_type == event_type)
             .ok_or_else(|| {
@@ -271,31 +270,8 @@ impl MockHeilo {
             &delivery.body,
         )
         .map_err(|e| Error::new(ErrorKind::InvalidRequest, e.to_string()))?;
-        let client = Client::builder(url)
-            .user_agent("heilo-client-mock/webhooks")
-            .retry_policy(RetryPolicy::never())
-            .build()?;
-        let mut request = client
-            .post("/")
-            .body_bytes(delivery.body.clone(), "application/json");
-        for (name, value) in headers {
-            if let Ok(v) = value.to_str() {
-                request = request.header(name, v);
-            }
-        }
-        match request.send_raw().await {
-            Ok(response) => Ok(Delivered {
-                status: response.status,
-                body: response.body,
-            }),
-            Err(e) => match e.status() {
-                Some(status) => Ok(Delivered {
-                    status,
-                    body: Bytes::from(e.body_snippet().unwrap_or_default().to_owned()),
-                }),
-                None => Err(e),
-            },
-        }
+        let headers: HeaderMap = headers.into_iter().collect();
+        client_core::mock::deliver(url, USER_AGENT, headers, delivery.body.clone()).await
     }
 
     /// Send a `webhook.subscription.verify` handshake to `url`, as Heilo does when a
@@ -310,25 +286,23 @@ impl MockHeilo {
     }
 
     async fn mount_routes(&self) {
-        Mock::given(method("GET"))
-            .and(path("/api/v1/me"))
-            .and(KeyAuth)
+        let key = || HeaderIs::bearer(MOCK_API_KEY);
+        route("GET", "/me")
+            .and(key())
             .respond_with(json_reply(200, fixture!("me.json")))
             .mount(&self.server)
             .await;
         let calls = Arc::new(catalog());
         let listing = calls.clone();
-        Mock::given(method("GET"))
-            .and(path("/api/v1/calls"))
-            .and(KeyAuth)
+        route("GET", "/calls")
+            .and(key())
             .respond_with(move |req: &Request| list_calls(&listing, req))
             .mount(&self.server)
             .await;
-        Mock::given(method("GET"))
-            .and(path_regex(r"^/api/v1/calls/[^/]+$"))
-            .and(KeyAuth)
+        route("GET", "/calls/{id}")
+            .and(key())
             .respond_with(move |req: &Request| {
-                let id = req.url.path_segments().and_then(|mut s| s.nth(3));
+                let id = req.url.path_segments().and_then(|mut s| s.next_back());
                 let found = calls
                     .iter()
                     .find(|c| id.is_some() && c["call_id"].as_str() == id);
@@ -340,43 +314,20 @@ impl MockHeilo {
             })
             .mount(&self.server)
             .await;
-        Mock::given(method("POST"))
-            .and(path("/api/v1/webhook-subscriptions"))
-            .and(KeyAuth)
+        route("POST", "/webhook-subscriptions")
+            .and(key())
             .respond_with(create_subscription)
             .mount(&self.server)
             .await;
-        // Fallbacks: an unknown route with a good key, and anything without one.
-        Mock::given(path_regex("^/api/v1/"))
-            .and(KeyAuth)
-            .respond_with(json_reply(404, fixture!("error_not_found_404.json")))
-            .with_priority(250)
-            .mount(&self.server)
-            .await;
-        Mock::given(path_regex("^/api/v1/"))
-            .respond_with(json_reply(401, fixture!("error_unauthorized_401.json")))
-            .with_priority(255)
-            .mount(&self.server)
-            .await;
+        // An unknown route with a good key, and anything without one.
+        mount_fallback(
+            &self.server,
+            key(),
+            json_reply(404, fixture!("error_not_found_404.json")),
+            json_reply(401, fixture!("error_unauthorized_401.json")),
+        )
+        .await;
     }
-}
-
-/// Accepts `Authorization: Bearer <MOCK_API_KEY>`.
-#[derive(Debug, Clone, Copy)]
-struct KeyAuth;
-
-impl Match for KeyAuth {
-    fn matches(&self, req: &Request) -> bool {
-        req.headers
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            == Some(MOCK_API_KEY)
-    }
-}
-
-fn json_reply(status: u16, body: &'static str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body, "application/json")
 }
 
 fn meta() -> Value {
@@ -400,13 +351,6 @@ fn catalog() -> Vec<Value> {
             _ => None,
         })
         .unwrap_or_default()
-}
-
-fn query(req: &Request, key: &str) -> Option<String> {
-    req.url
-        .query_pairs()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
 }
 
 /// A time filter bound in Unix seconds; a date-only `dateTo` covers its whole day.

@@ -1,7 +1,7 @@
 //! Small types shared by the resource modules: the `{success, data, meta}` envelope ([`Meta`]),
 //! and the shared [`Timestamp`], [`Patch`] and open-enum macro from client-core.
 
-use client_core::{Error, ErrorKind, RawResponse, RequestBuilder};
+use client_core::{Error, ErrorKind, Page, RawResponse, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -14,6 +14,17 @@ pub struct Meta {
     pub timestamp: Option<Timestamp>,
 }
 
+impl Meta {
+    /// The `meta` of the response a listing page came from (kept, as sent, in the page's
+    /// `extra`); empty when the response had none.
+    pub fn from_page<T>(page: &Page<T>) -> Meta {
+        page.extra
+            .get("meta")
+            .and_then(|meta| Meta::deserialize(meta).ok())
+            .unwrap_or_default()
+    }
+}
+
 /// The `error` object of an envelope.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub(crate) struct EnvelopeError {
@@ -23,15 +34,16 @@ pub(crate) struct EnvelopeError {
     pub(crate) message: Option<String>,
 }
 
-/// `{success, data, meta}` (success) or `{success: false, error, meta}` (failure).
+/// `{success, data, meta}` (success) or `{success: false, error, meta}` (failure); `meta` is
+/// read as [`Meta`], or kept as sent (`serde_json::Value`) where a listing passes it on.
 #[derive(Debug, Deserialize)]
-struct Envelope<T> {
+struct Envelope<T, M> {
     #[serde(default)]
     success: Option<bool>,
     #[serde(default = "none")]
     data: Option<T>,
-    #[serde(default)]
-    meta: Option<Meta>,
+    #[serde(default = "none")]
+    meta: Option<M>,
     #[serde(default)]
     error: Option<EnvelopeError>,
 }
@@ -44,17 +56,17 @@ fn none<T>() -> Option<T> {
 ///
 /// A 2xx that says `success: false` or carries no `data` is an error (kind `Http` with the
 /// envelope's code, or `Decode` when there is nothing to go on), never a silent default.
-pub(crate) async fn send_data<T: DeserializeOwned>(
+pub(crate) async fn send_data<T: DeserializeOwned, M: DeserializeOwned + Default>(
     request: RequestBuilder,
-) -> Result<(T, Meta), Error> {
+) -> Result<(T, M), Error> {
     let response = request.send_raw().await?;
     unwrap_envelope(&response)
 }
 
-pub(crate) fn unwrap_envelope<T: DeserializeOwned>(
+pub(crate) fn unwrap_envelope<T: DeserializeOwned, M: DeserializeOwned + Default>(
     response: &RawResponse,
-) -> Result<(T, Meta), Error> {
-    let envelope: Envelope<T> = response.json()?;
+) -> Result<(T, M), Error> {
+    let envelope: Envelope<T, M> = response.json()?;
     let meta = envelope.meta.unwrap_or_default();
     if envelope.success == Some(false) {
         let error = envelope.error.unwrap_or_default();
@@ -104,13 +116,19 @@ mod tests {
             ok.1.timestamp.map(|t| t.as_str().to_owned()).as_deref(),
             Some("2026-06-03T12:34:56Z")
         );
-        let err = unwrap_envelope::<u32>(&response(
+        let err = unwrap_envelope::<u32, Meta>(&response(
             r#"{"success":false,"error":{"code":"NOT_FOUND","message":"gone"}}"#,
         ))
         .unwrap_err();
         assert_eq!(err.vendor_code(), Some("NOT_FOUND"));
         assert_eq!(err.message(), Some("gone"));
-        let err = unwrap_envelope::<u32>(&response(r#"{"success":true}"#)).unwrap_err();
+        let err = unwrap_envelope::<u32, Meta>(&response(r#"{"success":true}"#)).unwrap_err();
         assert!(err.is_decode());
+        // A listing keeps `meta` as sent.
+        let (_, raw): (u32, serde_json::Value) = unwrap_envelope(&response(
+            r#"{"success":true,"data":1,"meta":{"timestamp":"t","region":"eu"}}"#,
+        ))
+        .unwrap();
+        assert_eq!(raw["region"], "eu");
     }
 }

@@ -11,9 +11,9 @@ use common::{
 use futures::TryStreamExt;
 use heilo_client::calls::{CrmStatus, Direction, OutboundLifecycle};
 use heilo_client::me::{Environment, Scope};
-use heilo_client::webhook_subscriptions::{NewWebhookSubscription, VerificationMode};
 use heilo_client::webhooks::{verify_and_parse, EventType};
-use heilo_client::ErrorKind;
+use heilo_client::webhooks_api::{NewWebhookSubscription, VerificationMode};
+use heilo_client::{ErrorKind, Meta};
 use serde_json::json;
 use wiremock::matchers::{any, body_json, header};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -84,9 +84,10 @@ async fn calls_list_sends_every_filter() {
         .unwrap();
     // The documented example, field by field.
     assert_eq!(page.has_more, Some(false));
-    assert_eq!(page.page, Some(1));
-    assert_eq!(page.limit, Some(20));
+    assert_eq!(page.number, Some(1));
+    assert_eq!(page.per_page, Some(20));
     assert_eq!(page.items.len(), 1);
+    assert_eq!(page.total, None);
     let c = &page.items[0];
     assert_eq!(c.call_id, CALL_ID);
     assert_eq!(c.direction, Some(Direction::Inbound));
@@ -106,8 +107,16 @@ async fn calls_list_sends_every_filter() {
         c.created_at.as_ref().and_then(|t| t.unix_seconds()),
         Some(1_780_490_096.0)
     );
+    // The envelope's `meta`, kept as sent in `extra` and read back as `Meta`.
     assert_eq!(
-        page.meta.timestamp.as_ref().map(|t| t.as_str()),
+        page.extra.get("meta"),
+        Some(&json!({"timestamp": "2026-06-03T12:34:56Z"}))
+    );
+    assert_eq!(
+        Meta::from_page(&page)
+            .timestamp
+            .as_ref()
+            .map(|t| t.as_str()),
         Some("2026-06-03T12:34:56Z")
     );
 }
@@ -184,7 +193,7 @@ async fn create_subscription_sends_the_documented_fields() {
         .mount(&server)
         .await;
     let created = client(&server)
-        .webhook_subscriptions()
+        .webhooks()
         .create(
             NewWebhookSubscription::new(
                 "https://crm.example.com/hooks/heilo",
@@ -248,7 +257,7 @@ async fn create_subscription_leaves_the_default_mode_to_the_server() {
         .mount(&server)
         .await;
     client(&server)
-        .webhook_subscriptions()
+        .webhooks()
         .create(NewWebhookSubscription::new(
             "https://hooks.zapier.com/hooks/catch/1/abc/",
             [EventType::CallCompleted],
@@ -390,7 +399,7 @@ async fn documented_bounds_are_refused_before_any_request() {
         calls.get("").await.unwrap_err(),
         calls.get("..").await.unwrap_err(),
         heilo
-            .webhook_subscriptions()
+            .webhooks()
             .create(NewWebhookSubscription::new(
                 "crm.example.com/hook",
                 [EventType::CallCompleted],
@@ -398,7 +407,7 @@ async fn documented_bounds_are_refused_before_any_request() {
             .await
             .unwrap_err(),
         heilo
-            .webhook_subscriptions()
+            .webhooks()
             .create(NewWebhookSubscription::new(
                 "https://crm.example.com/hook",
                 [],
@@ -431,7 +440,12 @@ async fn unknown_values_are_kept() {
     });
     item["brand_new_field"] = json!(1);
     call("GET", "/calls")
-        .respond_with(page(vec![item], 1, 20, false))
+        .respond_with(common::reply_json(
+            200,
+            json!({"success": true, "data": {
+                "items": [item], "has_more": false, "page": 1, "limit": 20, "total_hint": 1
+            }, "meta": {"timestamp": "2026-06-03T12:34:56Z"}}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -470,7 +484,10 @@ async fn unknown_values_are_kept() {
     assert_eq!(tp.other.get("sentiment"), Some(&json!("positive")));
     assert_eq!(tp.other.get("call_tags"), Some(&json!(["vip"])));
     assert!(!tp.other.contains_key("summary"));
-    assert!(page.meta.timestamp.is_some());
+    assert!(Meta::from_page(&page).timestamp.is_some());
+    // A member of `data` this version does not know is kept next to `meta`.
+    assert_eq!(page.extra.get("total_hint"), Some(&json!(1)));
+    assert_eq!(page.extra.len(), 2);
 
     let me = heilo.me().await.unwrap();
     assert_eq!(

@@ -13,9 +13,9 @@ use common::{base, call, client, client_with, reply, KEY};
 use heilo_client::error::{
     is_maintenance, is_subscription_inactive, is_validation, ErrorBody, ErrorCode,
 };
-use heilo_client::webhook_subscriptions::NewWebhookSubscription;
 use heilo_client::webhooks::EventType;
-use heilo_client::{ErrorKind, HeiloClient, RateLimits, RetryPolicy};
+use heilo_client::webhooks_api::NewWebhookSubscription;
+use heilo_client::{ErrorKind, HeiloClient, RetryPolicy};
 use wiremock::{MockServer, ResponseTemplate};
 
 /// A client with the default retry policy and a clock that records its sleeps.
@@ -24,7 +24,7 @@ fn retrying_client(server: &MockServer) -> (HeiloClient, RecordingClock) {
     let shared = clock.clone();
     let heilo = HeiloClient::builder(KEY)
         .base_url(base(server))
-        .rate_limits(RateLimits::off())
+        .without_rate_limits()
         .configure(move |core| core.clock(Arc::new(shared)))
         .build()
         .unwrap();
@@ -108,7 +108,7 @@ async fn subscription_inactive_by_status() {
     assert_eq!(billing.kind(), ErrorKind::Forbidden);
     assert!(is_subscription_inactive(&billing));
     let paused = heilo
-        .webhook_subscriptions()
+        .webhooks()
         .create(NewWebhookSubscription::new(
             "https://x.example.com/h",
             [EventType::CallCompleted],
@@ -137,7 +137,7 @@ async fn bad_request_and_validation_errors() {
     assert_eq!(bad.kind(), ErrorKind::Http);
     assert!(is_validation(&bad));
     let invalid = heilo
-        .webhook_subscriptions()
+        .webhooks()
         .create(NewWebhookSubscription::new(
             "https://x.example.com/h",
             [EventType::CallCompleted],
@@ -286,7 +286,7 @@ async fn a_create_is_not_retried_on_500() {
         .await;
     let (heilo, clock) = retrying_client(&server);
     let err = heilo
-        .webhook_subscriptions()
+        .webhooks()
         .create(NewWebhookSubscription::new(
             "https://crm.example.com/hook",
             [EventType::CallCompleted],
@@ -309,7 +309,7 @@ async fn a_create_is_not_retried_on_429_either() {
         .await;
     let (heilo, clock) = retrying_client(&server);
     let err = heilo
-        .webhook_subscriptions()
+        .webhooks()
         .create(NewWebhookSubscription::new(
             "https://crm.example.com/hook",
             [EventType::CallCompleted],

@@ -8,8 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use futures::TryStreamExt;
 use heilo_client::calls::{CrmStatus, Direction};
 use heilo_client::mock::{Delivery, MockHeilo, MOCK_SIGNING_SECRET};
-use heilo_client::webhook_subscriptions::{NewWebhookSubscription, VerificationMode};
 use heilo_client::webhooks::{verify_and_parse, Event, EventType, Verifier};
+use heilo_client::webhooks_api::{NewWebhookSubscription, VerificationMode};
 use heilo_client::ErrorKind;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -18,6 +18,7 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 async fn every_endpoint_against_the_mock() {
     let mock = MockHeilo::start().await;
     let heilo = mock.client().unwrap();
+    assert_eq!(mock.credential(), heilo_client::mock::MOCK_API_KEY);
 
     let me = heilo.me().await.unwrap();
     assert_eq!(me.rate_limit_per_hour, Some(1000));
@@ -42,7 +43,7 @@ async fn every_endpoint_against_the_mock() {
         .await
         .unwrap()
         .into_iter()
-        .filter(|r| r.url.path() == "/api/v1/calls")
+        .filter(|r| r.url.path() == "/calls")
         .count();
     assert_eq!(listing, 3);
 
@@ -75,12 +76,16 @@ async fn every_endpoint_against_the_mock() {
     assert_eq!(first, all[0]);
     let missing = heilo.calls().get("no-such-call").await.unwrap_err();
     assert!(missing.is_not_found());
+    // A route the mock does not serve, with the right key: the documented 404 body.
+    let unknown = heilo.core().get("/contacts").send_raw().await.unwrap_err();
+    assert!(unknown.is_not_found());
+    assert_eq!(unknown.vendor_code(), Some("NOT_FOUND"));
 
     let stranger = mock.client_with_key("hk_live_wrong").unwrap();
     assert_eq!(stranger.me().await.unwrap_err().kind(), ErrorKind::Auth);
 
     let created = heilo
-        .webhook_subscriptions()
+        .webhooks()
         .create(
             NewWebhookSubscription::new("https://crm.example.com/h", [EventType::CallCompleted])
                 .verification_mode(VerificationMode::Strict),
@@ -124,11 +129,12 @@ async fn receiver(verifier: Verifier) -> MockServer {
 #[tokio::test]
 async fn deliveries_are_signed_verified_and_answered() {
     let mock = MockHeilo::start().await;
-    let verifier = Verifier::new(MOCK_SIGNING_SECRET);
+    assert_eq!(mock.webhook_secret(), MOCK_SIGNING_SECRET);
+    let verifier = Verifier::new(mock.webhook_secret());
     let hook = receiver(verifier.clone()).await;
     let url = format!("{}/hook", hook.uri());
 
-    let deliveries = MockHeilo::documented_deliveries().unwrap();
+    let deliveries = MockHeilo::deliveries().unwrap();
     assert_eq!(deliveries.len(), 12);
     for d in &deliveries {
         let answer = mock.deliver(&url, d).await.unwrap();
@@ -163,7 +169,7 @@ async fn deliveries_are_signed_verified_and_answered() {
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let d = MockHeilo::documented_delivery("call.completed").unwrap();
+    let d = MockHeilo::delivery("call.completed").unwrap();
     let answer = mock.deliver_at(&url, &d, now - 301).await.unwrap();
     assert_eq!(answer.status, 401);
 

@@ -18,7 +18,8 @@
 use client_core::RequestBuilder;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::types::{null_as_default, JobId, Patch};
 use crate::Error;
 
@@ -128,7 +129,7 @@ pub struct Batch<'a> {
 
 /// A batch request for `ids`, refused before sending when there is none.
 fn with_ids(request: RequestBuilder, ids: &[u64]) -> RequestBuilder {
-    let request = request.rate_class(class::BATCH);
+    let request = request.rate_class(rate_classes::BATCH);
     if ids.is_empty() {
         request.invalid("a batch needs at least one recording id")
     } else {

@@ -4,16 +4,16 @@
 
 use std::sync::Arc;
 
-use client_core::clock::{Clock, TokioClock};
 use client_core::{
-    Auth, Client, ClientBuilder, Configure, Error, ErrorKind, GcraLimiter, Quota, RateLimiter,
-    RetryPolicy, Unlimited,
+    vendor_builder_methods, Auth, Client, Error, ErrorKind, Quota, RateLimits, RetryPolicy, Vendor,
+    VendorSettings,
 };
 
 use crate::batch::Batch;
 use crate::error::SpeakrErrorDecoder;
 use crate::folders::Folders;
 use crate::processing::Processing;
+use crate::rate_classes;
 use crate::recordings::Recordings;
 use crate::settings::Settings;
 use crate::speakers::Speakers;
@@ -23,19 +23,11 @@ use crate::transcription::Transcription;
 use crate::users::Users;
 use crate::webhooks_api::Webhooks;
 
-/// The rate-limit classes of Speakr's documented quotas. Every request names its class.
-pub(crate) mod class {
-    /// `GET /stats`.
-    pub const STATS: &str = "stats";
-    /// Other `GET` endpoints.
-    pub const GET: &str = "get";
-    /// `PATCH`, `PUT` and `DELETE` endpoints.
-    pub const MODIFY: &str = "modify";
-    /// Transcription, summarization, chat and the other LLM-backed operations.
-    pub const PROCESSING: &str = "processing";
-    /// `/recordings/batch…`.
-    pub const BATCH: &str = "batch";
-}
+const VENDOR: Vendor = Vendor {
+    name: "speakr",
+    credential: "Speakr API token",
+    user_agent: concat!("speakr-client/", env!("CARGO_PKG_VERSION")),
+};
 
 /// How the API token travels. Speakr accepts all four; the bearer header is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -71,145 +63,6 @@ fn exempt_route(route: &str) -> bool {
     route.contains("/status") || route.ends_with("batch-status")
 }
 
-/// The client-side rate limits: the per-route-class table of Speakr's documentation and the
-/// per-route quotas the server actually enforces. A request waits until all that apply to it
-/// allow it; none of them ever lets a window of its period hold more than its quota.
-///
-/// **The documented table** (fields `stats` … `batch`): stats 60/min, other GETs 100/min,
-/// PATCH/PUT/DELETE 30/min, processing 10/min and batch 10/min. `GET /recordings/{id}/status`
-/// and unclassified `POST`s (creates, upload) pay no class quota. The server observed in v0.9.4
-/// does not enforce this table; the presets keep a client inside it anyway.
-///
-/// **The enforced quotas** (fields `per_route_hour` and `per_route_day`): the server
-/// (Flask-Limiter) allows 1000 requests per hour and 5000 per day **per route template** and
-/// client address: `/recordings/{id}/summary` is one bucket for every id, `/tags` another, and
-/// a client within the documented table can still spend a route's hour in ten minutes. Its 429
-/// carries no `Retry-After` and means "this route's hour is spent", so the client keeps each
-/// route below it instead (and reports such a 429 at once as [`ErrorKind::RateLimited`] rather
-/// than retrying it: see [`SpeakrClientBuilder::configure`]). The defaults stay 10 % below the
-/// server's limits, 900 per hour and 4500 per day, because the server counts every program on
-/// the same address. `GET` and `PUT` of one template share a bucket here, which errs on the
-/// safe side. Routes the server exempts (`…/status` polling, `…/batch-status`) pay no
-/// per-route quota.
-///
-/// `None` turns one limit off; [`RateLimits::off`] turns all of them off. A quota of your own
-/// (for an instance configured with other limits) goes in the field:
-///
-/// ```
-/// use speakr_client::{Quota, RateLimits};
-/// // An instance whose administrator set 200 per hour: keep each route at 180.
-/// let limits = RateLimits {
-///     per_route_hour: Some(Quota::per_hour(180).with_burst_within_quota(60)),
-///     ..RateLimits::documented()
-/// };
-/// # let _ = limits;
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimits {
-    /// `GET /stats`.
-    pub stats: Option<Quota>,
-    /// Other `GET` endpoints.
-    pub get: Option<Quota>,
-    /// `PATCH`, `PUT` and `DELETE` endpoints.
-    pub modify: Option<Quota>,
-    /// Transcribe, summarize, chat, title regeneration and speaker identification.
-    pub processing: Option<Quota>,
-    /// Batch update, delete and transcribe.
-    pub batch: Option<Quota>,
-    /// Each route template's own quota per hour (the server enforces 1000). Default: 900 per
-    /// hour, of which up to 300 may go at once after an idle spell (see
-    /// [`RateLimits::documented`]).
-    pub per_route_hour: Option<Quota>,
-    /// Each route template's own quota per day (the server enforces 5000). Default: 4500 per
-    /// day, of which up to 2250 may go at once.
-    pub per_route_day: Option<Quota>,
-}
-
-impl Default for RateLimits {
-    fn default() -> Self {
-        RateLimits::documented()
-    }
-}
-
-impl RateLimits {
-    /// The documented table and the enforced per-route quotas (the default).
-    ///
-    /// The table: stats 60/min, other GETs 100/min, PATCH/PUT/DELETE 30/min, processing
-    /// 10/min, batch 10/min; an idle client may send a tenth of a quota at once, and no
-    /// minute-long window ever holds more than the quota.
-    ///
-    /// Per route: 900 per hour and 4500 per day, so that no hour-long window holds more than
-    /// 900 calls to one route and no day-long window more than 4500, however the server aligns
-    /// its windows. Within those bounds, bursts use what an idle client has not spent:
-    /// - per hour, up to 300 calls to a route go at once (as fast as the table allows), then
-    ///   601 an hour (one every 6 s): a fresh client makes 900 calls to one route in its first
-    ///   hour;
-    /// - per day, up to 2250 go at once, then 2251 a day: a long export makes about 2600 calls
-    ///   to one route in its first four hours and then continues at about 94 an hour, so that
-    ///   no day holds more than 4500.
-    pub fn documented() -> Self {
-        let per_minute = |n| Some(Quota::per_minute(n).with_tenth_burst());
-        RateLimits {
-            stats: per_minute(60),
-            get: per_minute(100),
-            modify: per_minute(30),
-            processing: per_minute(10),
-            batch: per_minute(10),
-            per_route_hour: Some(
-                Quota::per_hour(PER_ROUTE_HOUR).with_burst_within_quota(PER_ROUTE_HOUR / 3),
-            ),
-            per_route_day: Some(
-                Quota::per_day(PER_ROUTE_DAY).with_burst_within_quota(PER_ROUTE_DAY / 2),
-            ),
-        }
-    }
-
-    /// No client-side limit at all.
-    pub fn off() -> Self {
-        RateLimits {
-            stats: None,
-            get: None,
-            modify: None,
-            processing: None,
-            batch: None,
-            per_route_hour: None,
-            per_route_day: None,
-        }
-    }
-
-    /// A limiter enforcing these quotas.
-    pub fn limiter(&self) -> Arc<dyn RateLimiter> {
-        self.limiter_with_clock(Arc::new(TokioClock))
-    }
-
-    /// A limiter enforcing these quotas on another clock (tests and simulations: a fake clock
-    /// lets a test run a day of traffic in a moment).
-    pub fn limiter_with_clock(&self, clock: Arc<dyn Clock>) -> Arc<dyn RateLimiter> {
-        let classes = [
-            (class::STATS, self.stats),
-            (class::GET, self.get),
-            (class::MODIFY, self.modify),
-            (class::PROCESSING, self.processing),
-            (class::BATCH, self.batch),
-        ];
-        let per_route = [self.per_route_hour, self.per_route_day];
-        if classes.iter().all(|(_, q)| q.is_none()) && per_route.iter().all(Option::is_none) {
-            return Arc::new(Unlimited);
-        }
-        let builder = classes
-            .into_iter()
-            .filter_map(|(name, quota)| quota.map(|q| (name, q)))
-            .fold(GcraLimiter::builder(), |b, (name, q)| b.class(name, q));
-        let builder = per_route
-            .into_iter()
-            .flatten()
-            .fold(builder, |b, q| b.per_route(q))
-            .exempt_routes(exempt_route)
-            .clock(clock);
-        Arc::new(builder.build())
-    }
-}
-
 /// Speakr's retry policy: the default one, except that a 429 naming no wait is reported at once.
 /// Speakr's 429 never names one and means that a route's hour is spent, so a retry after a
 /// second's backoff would only be refused again.
@@ -239,15 +92,91 @@ pub struct SpeakrClient {
 
 impl SpeakrClient {
     /// A client for the instance at `base_url` (for example `https://speakr.example.com`; the
-    /// client adds `/api/v1`), sending `token` as `Authorization: Bearer`, with the default
-    /// [`RateLimits`] and retries.
+    /// client adds `/api/v1`), sending `token` as `Authorization: Bearer`, with the documented
+    /// rate limits ([`SpeakrClient::documented_rate_limits`]) and retries.
     pub fn new(base_url: impl AsRef<str>, token: impl Into<String>) -> Result<Self, Error> {
-        SpeakrClient::builder(base_url).token(token).build()
+        SpeakrClient::builder(token)
+            .base_url(base_url.as_ref())
+            .build()
     }
 
-    /// Configure a client for the instance at `base_url`.
-    pub fn builder(base_url: impl AsRef<str>) -> SpeakrClientBuilder {
-        SpeakrClientBuilder::new(base_url.as_ref())
+    /// Configure a client sending `token`. Speakr is self-hosted, so the instance's
+    /// [`base_url`](SpeakrClientBuilder::base_url) is required.
+    pub fn builder(token: impl Into<String>) -> SpeakrClientBuilder {
+        SpeakrClientBuilder {
+            settings: VendorSettings::new(token, SpeakrClient::documented_rate_limits()),
+            placement: TokenPlacement::default(),
+        }
+    }
+
+    /// The client-side rate limits every builder starts from: the per-route-class table of
+    /// Speakr's documentation and the per-route quotas the server actually enforces. A request
+    /// waits until all that apply to it allow it; none of them ever lets a window of its period
+    /// hold more than its quota.
+    ///
+    /// **The documented table** (the classes of [`rate_classes`]): stats 60/min, other GETs
+    /// 100/min, PATCH/PUT/DELETE 30/min, processing 10/min and batch 10/min; an idle client may
+    /// send a tenth of a quota at once, and no minute-long window ever holds more than the
+    /// quota. `GET /recordings/{id}/status` and unclassified `POST`s (creates, upload) pay no
+    /// class quota. The server observed in v0.9.4 does not enforce this table; the presets keep
+    /// a client inside it anyway.
+    ///
+    /// **The enforced quotas** ([`RateLimits::per_route`]: the hour, then the day): the server
+    /// (Flask-Limiter) allows 1000 requests per hour and 5000 per day **per route template** and
+    /// client address: `/recordings/{id}/summary` is one bucket for every id, `/tags` another,
+    /// and a client within the documented table can still spend a route's hour in ten minutes.
+    /// Its 429 carries no `Retry-After` and means "this route's hour is spent", so the client
+    /// keeps each route below it instead (and reports such a 429 at once as
+    /// [`ErrorKind::RateLimited`] rather than retrying it: see [`SpeakrClientBuilder`]). The
+    /// defaults stay 10 % below the server's limits, 900 per hour and 4500 per day, because the
+    /// server counts every program on the same address. `GET` and `PUT` of one template share a
+    /// bucket here, which errs on the safe side. Routes the server exempts (`…/status` polling,
+    /// `…/batch-status`) pay no per-route quota.
+    ///
+    /// Per route, no hour-long window holds more than 900 calls to one route and no day-long
+    /// window more than 4500, however the server aligns its windows. Within those bounds,
+    /// bursts use what an idle client has not spent:
+    /// - per hour, up to 300 calls to a route go at once (as fast as the table allows), then
+    ///   601 an hour (one every 6 s): a fresh client makes 900 calls to one route in its first
+    ///   hour;
+    /// - per day, up to 2250 go at once, then 2251 a day: a long export makes about 2600 calls
+    ///   to one route in its first four hours and then continues at about 94 an hour, so that
+    ///   no day holds more than 4500.
+    ///
+    /// A response saying `X-RateLimit-Remaining: 0` also pauses requests until its reset.
+    ///
+    /// `with_class(name, None)` turns one class off, `with_per_route([])` the per-route quotas
+    /// and [`RateLimits::off`] everything. Quotas of your own (for an instance configured with
+    /// other limits) replace the preset's:
+    ///
+    /// ```
+    /// use speakr_client::{rate_classes, Quota, SpeakrClient};
+    /// // An instance whose administrator set 200 per hour: keep each route at 180, keep the
+    /// // day, and drop the documented quota of `GET /stats`.
+    /// let documented = SpeakrClient::documented_rate_limits();
+    /// let day = documented.per_route()[1];
+    /// let limits = documented
+    ///     .with_per_route([Quota::per_hour(180).with_burst_within_quota(60), day])
+    ///     .with_class(rate_classes::STATS, None);
+    /// let builder = SpeakrClient::builder("my-token")
+    ///     .base_url("https://speakr.example.com")
+    ///     .rate_limits(limits);
+    /// # let _ = builder;
+    /// ```
+    pub fn documented_rate_limits() -> RateLimits {
+        let per_minute = |n| Quota::per_minute(n).with_tenth_burst();
+        RateLimits::off()
+            .with_class(rate_classes::STATS, per_minute(60))
+            .with_class(rate_classes::GET, per_minute(100))
+            .with_class(rate_classes::MODIFY, per_minute(30))
+            .with_class(rate_classes::PROCESSING, per_minute(10))
+            .with_class(rate_classes::BATCH, per_minute(10))
+            .with_per_route([
+                Quota::per_hour(PER_ROUTE_HOUR).with_burst_within_quota(PER_ROUTE_HOUR / 3),
+                Quota::per_day(PER_ROUTE_DAY).with_burst_within_quota(PER_ROUTE_DAY / 2),
+            ])
+            .with_exempt_routes(exempt_route)
+            .with_adapt_to_headers(true)
     }
 
     /// The underlying transport (base URL `…/api/v1/`), for endpoints this crate does not cover.
@@ -312,103 +241,58 @@ impl SpeakrClient {
     }
 }
 
-/// Configures a [`SpeakrClient`].
+/// Configures a [`SpeakrClient`]: [`base_url`](Self::base_url) (required: the instance's
+/// address; the client adds `/api/v1`), [`rate_limits`](Self::rate_limits),
+/// [`without_rate_limits`](Self::without_rate_limits) and [`configure`](Self::configure) as
+/// in every client of the family, and what is Speakr's own:
+/// [`token_placement`](Self::token_placement), how the token travels.
+///
+/// A limiter set with `configure` replaces the one built from the rate limits; it is asked with
+/// the classes of [`rate_classes`] and with the route template
+/// ([`RateLimiter::acquire_route`](client_core::RateLimiter::acquire_route)), which it needs to
+/// keep each route within the server's per-route quotas.
+///
+/// Speakr's 429 carries no `Retry-After` and means a route's hour is spent, so the default
+/// policy is [`RetryPolicy::default`] with
+/// [`retry_unhinted_rate_limits`](RetryPolicy::retry_unhinted_rate_limits) off: such a 429
+/// fails at once with [`ErrorKind::RateLimited`] instead of being retried a second later. A
+/// policy set with `configure` replaces that one; set the field to `false` in it to keep the
+/// behaviour.
+///
+/// `Debug` never shows the token.
+#[derive(Debug)]
 pub struct SpeakrClientBuilder {
-    base_url: String,
-    token: Option<(String, TokenPlacement)>,
-    configure: Configure,
-    limits: RateLimits,
-}
-
-impl std::fmt::Debug for SpeakrClientBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SpeakrClientBuilder")
-            .field("base_url", &self.base_url)
-            .field(
-                "token",
-                &self.token.as_ref().map(|(_, placement)| placement),
-            )
-            .field("limits", &self.limits)
-            .field("configure", &self.configure)
-            .finish()
-    }
+    settings: VendorSettings,
+    placement: TokenPlacement,
 }
 
 impl SpeakrClientBuilder {
-    fn new(base_url: &str) -> Self {
-        SpeakrClientBuilder {
-            base_url: base_url.to_owned(),
-            token: None,
-            configure: Configure::default(),
-            limits: RateLimits::documented(),
-        }
-    }
+    vendor_builder_methods!(settings);
 
-    /// The API token, sent as `Authorization: Bearer <token>`.
-    pub fn token(self, token: impl Into<String>) -> Self {
-        self.token_in(token, TokenPlacement::Bearer)
-    }
-
-    /// The API token, sent the way `placement` says.
-    pub fn token_in(mut self, token: impl Into<String>, placement: TokenPlacement) -> Self {
-        self.token = Some((token.into(), placement));
+    /// How the token travels (default [`TokenPlacement::Bearer`]).
+    pub fn token_placement(mut self, placement: TokenPlacement) -> Self {
+        self.placement = placement;
         self
     }
 
-    /// Adjust the transport: timeouts, retry policy and budget, rate limiter, HTTP client (see
-    /// [`client_core::ClientBuilder`]). Applied after Speakr's defaults, so it overrides them.
-    ///
-    /// A limiter set here replaces the one built from [`RateLimits`]; it is asked with the
-    /// classes `stats`, `get`, `modify`, `processing` and `batch` and with the route template
-    /// ([`RateLimiter::acquire_route`]), which it needs to keep each route within the server's
-    /// per-route quotas.
-    ///
-    /// Speakr's 429 carries no `Retry-After` and means a route's hour is spent, so the default
-    /// policy is [`RetryPolicy::default`] with
-    /// [`retry_unhinted_rate_limits`](RetryPolicy::retry_unhinted_rate_limits) off: such a 429
-    /// fails at once with [`ErrorKind::RateLimited`] instead of being retried a second later.
-    /// A policy set here replaces that one; set the field to `false` in it to keep the
-    /// behaviour.
-    pub fn configure(
-        mut self,
-        adjust: impl FnOnce(ClientBuilder) -> ClientBuilder + Send + 'static,
-    ) -> Self {
-        self.configure = self.configure.then(adjust);
-        self
-    }
-
-    /// The client-side quotas, per class and per route (default [`RateLimits::documented`]).
-    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
-        self.limits = limits;
-        self
-    }
-
-    /// Turn client-side rate limiting off.
-    pub fn without_rate_limits(self) -> Self {
-        self.rate_limits(RateLimits::off())
-    }
-
-    /// Build the client. Fails with `Config` on a bad base URL or a token that cannot be sent.
+    /// Build the client. Fails with `Config` without a base URL, on a bad one, and on an empty
+    /// token or one that cannot be sent.
     pub fn build(self) -> Result<SpeakrClient, Error> {
-        let api = api_base(&self.base_url)?;
-        let auth = match self.token {
-            None => Auth::None,
-            Some((token, TokenPlacement::Bearer)) => Auth::bearer(token),
-            Some((token, TokenPlacement::Header)) => Auth::header("X-API-Token", token)?,
-            Some((token, TokenPlacement::ApiTokenHeader)) => Auth::header("API-Token", token)?,
-            Some((token, TokenPlacement::Query)) => Auth::query("token", token),
-        };
-        let builder = Client::builder(api)
-            .auth(auth)
-            .vendor("speakr")
-            .user_agent(concat!("speakr-client/", env!("CARGO_PKG_VERSION")))
-            .error_decoder(Arc::new(SpeakrErrorDecoder))
-            .follow_redirects(false)
-            .retry_policy(retry_policy())
-            .rate_limiter(self.limits.limiter());
-        Ok(SpeakrClient {
-            core: self.configure.apply(builder).build()?,
-        })
+        let placement = self.placement;
+        let core = self.settings.build(&VENDOR, None, |base, token| {
+            let auth = match placement {
+                TokenPlacement::Bearer => Auth::bearer(token),
+                TokenPlacement::Header => Auth::header("X-API-Token", token)?,
+                TokenPlacement::ApiTokenHeader => Auth::header("API-Token", token)?,
+                TokenPlacement::Query => Auth::query("token", token),
+            };
+            Ok(Client::builder(api_base(base)?)
+                .auth(auth)
+                .error_decoder(Arc::new(SpeakrErrorDecoder))
+                .follow_redirects(false)
+                .retry_policy(retry_policy()))
+        })?;
+        Ok(SpeakrClient { core })
     }
 }
 
@@ -447,7 +331,9 @@ mod tests {
 
     #[test]
     fn the_token_never_shows_in_debug() {
-        let builder = SpeakrClient::builder("https://s.example.com").token("tok-secret-123");
+        let builder = SpeakrClient::builder("tok-secret-123")
+            .base_url("https://s.example.com")
+            .token_placement(TokenPlacement::Header);
         assert!(!format!("{builder:?}").contains("tok-secret-123"));
         let client = builder.build();
         assert!(!format!("{client:?}").contains("tok-secret-123"));
@@ -461,5 +347,43 @@ mod tests {
             Some("https://s.example.com/api/v1/")
         );
         assert!(SpeakrClient::new("not a url", "t").is_err());
+    }
+
+    #[test]
+    fn the_base_url_and_the_token_are_required() {
+        let no_base = SpeakrClient::builder("t").build().unwrap_err();
+        assert_eq!(no_base.kind(), ErrorKind::Config);
+        assert!(no_base.to_string().contains("base_url"), "{no_base}");
+        let blank_base = SpeakrClient::new(" ", "t").unwrap_err();
+        assert_eq!(blank_base.kind(), ErrorKind::Config);
+        let no_token = SpeakrClient::new("https://s.example.com", " ").unwrap_err();
+        assert_eq!(no_token.kind(), ErrorKind::Config);
+        assert!(
+            no_token.to_string().contains("Speakr API token"),
+            "{no_token}"
+        );
+    }
+
+    #[test]
+    fn the_documented_limits() {
+        let limits = SpeakrClient::documented_rate_limits();
+        let per_minute = |n| Some(Quota::per_minute(n).with_tenth_burst());
+        assert_eq!(limits.class(rate_classes::STATS), per_minute(60));
+        assert_eq!(limits.class(rate_classes::GET), per_minute(100));
+        assert_eq!(limits.class(rate_classes::MODIFY), per_minute(30));
+        assert_eq!(limits.class(rate_classes::PROCESSING), per_minute(10));
+        assert_eq!(limits.class(rate_classes::BATCH), per_minute(10));
+        assert_eq!(limits.overall_quota(), None);
+        assert_eq!(
+            limits.per_route(),
+            [
+                Quota::per_hour(900).with_burst_within_quota(300),
+                Quota::per_day(4500).with_burst_within_quota(2250),
+            ]
+        );
+        assert!(limits.adapts_to_headers());
+        assert!(exempt_route("/recordings/{id}/status"));
+        assert!(exempt_route("/recordings/batch-status"));
+        assert!(!exempt_route("/recordings/{id}/summary"));
     }
 }

@@ -10,15 +10,17 @@
 //!     Err(e) if is_feature_disabled(&e) => println!("folders are turned off on this server"),
 //!     Err(e) => return Err(e),
 //! }
-//! for folder in speakr.folders().list().await? {
+//! for folder in speakr.folders().list().send().await?.items {
 //!     println!("{} ({:?} recordings)", folder.name, folder.recording_count);
 //! }
 //! # Ok(()) }
 //! ```
 
+use client_core::WholeListing;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::types::{Ack, Patch, Timestamp};
 use crate::Error;
 
@@ -230,14 +232,13 @@ pub struct Folders<'a> {
 }
 
 impl Folders<'_> {
-    /// `GET /folders`: a bare JSON array (empty when folders are turned off).
-    pub async fn list(&self) -> Result<Vec<Folder>, Error> {
-        self.client
-            .core
-            .get("/folders")
-            .rate_class(class::GET)
-            .send_json()
-            .await
+    /// `GET /folders`: a bare JSON array, in one response (empty when folders are turned off).
+    pub fn list(&self) -> WholeListing<Folder> {
+        WholeListing::new(
+            &self.client.core,
+            |core| core.get("/folders").rate_class(rate_classes::GET),
+            |raw| raw.json(),
+        )
     }
 
     /// `GET /folders/{id}`.
@@ -246,7 +247,7 @@ impl Folders<'_> {
             .core
             .get("/folders/{id}")
             .param(id)
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await
     }
@@ -272,7 +273,7 @@ impl Folders<'_> {
             .put("/folders/{id}")
             .param(id)
             .json(&changes)
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await
     }
@@ -283,7 +284,7 @@ impl Folders<'_> {
             .core
             .delete("/folders/{id}")
             .param(id)
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await
     }

@@ -3,12 +3,13 @@
 //!
 //! Available with the crate feature `mock`.
 //!
-//! It checks the token (in any of the three forms; anything else gets Speakr's `302` to
+//! It checks the token (in any of the four forms; anything else gets Speakr's `302` to
 //! `/login`), pages over a set of recordings with the `status` filter and the `date_from` /
 //! `date_to` window on `created_at` (a bare `date_to` date excludes that day, as on the real
 //! server), accepts uploads, serves audio through a `302` to a pre-signed storage URL that
 //! must be fetched without the token, and signs and `POST`s the 20 recorded webhook
-//! deliveries to a URL on request, with its own secret (the one `POST /webhooks` returns).
+//! deliveries ([`MockSpeakr::deliveries`]) to a URL on request, with its own secret (the one
+//! `POST /webhooks` returns).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,12 +26,14 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
-use client_core::{Client, ErrorKind, RetryPolicy, StatusCode};
+use client_core::mock::{json, mount_fallback, query, route, HeaderIs};
+use client_core::{ErrorKind, HeaderMap};
 use serde::Deserialize;
-use wiremock::matchers::{method, path_regex};
-use wiremock::{Match, Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Match, MockServer, Request, Respond, ResponseTemplate};
 
-use crate::{Error, RateLimits, SpeakrClient, Timestamp, TokenPlacement};
+use crate::{Error, SpeakrClient, Timestamp};
+
+pub use client_core::mock::Delivered;
 
 /// The token the mock accepts.
 pub const MOCK_TOKEN: &str = "speakr-mock-token";
@@ -66,7 +69,7 @@ impl MockSpeakr {
     }
 
     /// The API token the mock accepts.
-    pub fn token(&self) -> &str {
+    pub fn credential(&self) -> &str {
         MOCK_TOKEN
     }
 
@@ -82,9 +85,9 @@ impl MockSpeakr {
 
     /// A client for this server with the mock's token (bearer) and no client-side rate limit.
     pub fn client(&self) -> Result<SpeakrClient, Error> {
-        SpeakrClient::builder(self.uri())
-            .token_in(MOCK_TOKEN, TokenPlacement::Bearer)
-            .rate_limits(RateLimits::off())
+        SpeakrClient::builder(MOCK_TOKEN)
+            .base_url(self.uri())
+            .without_rate_limits()
             .build()
     }
 
@@ -102,7 +105,7 @@ impl MockSpeakr {
     }
 
     /// The 20 webhook deliveries recorded from the real server, in the order they arrived.
-    pub fn recorded_deliveries() -> Result<Vec<RecordedDelivery>, Error> {
+    pub fn deliveries() -> Result<Vec<Delivery>, Error> {
         #[derive(Deserialize)]
         struct File {
             deliveries: Vec<Entry>,
@@ -119,7 +122,7 @@ impl MockSpeakr {
             .into_iter()
             .map(|e| {
                 let header = |name: &str| e.headers.get(name).cloned().unwrap_or_default();
-                RecordedDelivery {
+                Delivery {
                     delivery_id: header("Speakr-Delivery-Id"),
                     event_type: header("Speakr-Event"),
                     body: Bytes::from(e.raw_body),
@@ -129,52 +132,35 @@ impl MockSpeakr {
     }
 
     /// Sign `delivery` with the mock's secret (webhook-verify's Speakr signer, with a fresh
-    /// `Speakr-Timestamp`) and `POST` it to `url` as Speakr does. Returns the receiver's status;
-    /// an error only when the request could not be made.
-    pub async fn deliver(
-        &self,
-        url: &str,
-        delivery: &RecordedDelivery,
-    ) -> Result<StatusCode, Error> {
+    /// `Speakr-Timestamp`) and `POST` it to `url` once, as Speakr does. Returns what the
+    /// receiver answered, whatever its status; an error only when no answer came.
+    pub async fn deliver(&self, url: &str, delivery: &Delivery) -> Result<Delivered, Error> {
         let now = Timestamp::from_system_time(std::time::SystemTime::now());
-        let headers = webhook_verify::speakr::sign_delivery(
+        let headers: HeaderMap = webhook_verify::speakr::sign_delivery(
             MOCK_WEBHOOK_SECRET,
             &delivery.delivery_id,
             &delivery.event_type,
             now.as_str(),
             &delivery.body,
         )
-        .map_err(|e| Error::new(ErrorKind::InvalidRequest, e.to_string()))?;
-        let client = Client::builder(url)
-            .user_agent("Speakr-Webhook/1.0")
-            .retry_policy(RetryPolicy::never())
-            .build()?;
-        let mut request = client
-            .post("/")
-            .body_bytes(delivery.body.clone(), "application/json");
-        for (name, value) in headers {
-            if let Ok(v) = value.to_str() {
-                request = request.header(name, v);
-            }
-        }
-        match request.send_raw().await {
-            Ok(response) => Ok(response.status),
-            Err(e) => e.status().ok_or(e),
-        }
+        .map_err(|e| Error::new(ErrorKind::InvalidRequest, e.to_string()))?
+        .into_iter()
+        .collect();
+        client_core::mock::deliver(url, "Speakr-Webhook/1.0", headers, delivery.body.clone()).await
     }
 
-    /// [`MockSpeakr::deliver`] every recorded delivery, in order; returns the statuses.
-    pub async fn deliver_all(&self, url: &str) -> Result<Vec<StatusCode>, Error> {
-        let mut statuses = Vec::new();
-        for d in MockSpeakr::recorded_deliveries()? {
-            statuses.push(self.deliver(url, &d).await?);
+    /// [`MockSpeakr::deliver`] every recorded delivery, in order; returns the answers.
+    pub async fn deliver_all(&self, url: &str) -> Result<Vec<Delivered>, Error> {
+        let mut answers = Vec::new();
+        for d in MockSpeakr::deliveries()? {
+            answers.push(self.deliver(url, &d).await?);
         }
-        Ok(statuses)
+        Ok(answers)
     }
 
-    async fn route(&self, verb: &str, path: &str, responder: impl Respond + 'static) {
-        Mock::given(method(verb))
-            .and(path_regex(path))
+    /// Answer `verb` on `template` under `/api/v1` to requests with the mock's token.
+    async fn mount(&self, verb: &str, template: &str, responder: impl Respond + 'static) {
+        route(verb, &format!("/api/v1{template}"))
             .and(TokenAuth)
             .respond_with(responder)
             .mount(&self.server)
@@ -182,10 +168,7 @@ impl MockSpeakr {
     }
 
     async fn mount_routes(&self) {
-        const ID: &str = r"\d+";
-        let r = |p: &str| format!("^/api/v1{}$", p.replace("{id}", ID));
-
-        self.route("GET", &r("/stats"), |req: &Request| {
+        self.mount("GET", "/stats", |req: &Request| {
             if query(req, "scope").as_deref() == Some("all") {
                 json(200, fixture!("stats_all.json"))
             } else {
@@ -193,13 +176,13 @@ impl MockSpeakr {
             }
         })
         .await;
-        self.route("GET", &r("/users/me"), json(200, fixture!("users_me.json")))
+        self.mount("GET", "/users/me", json(200, fixture!("users_me.json")))
             .await;
 
         // Recordings.
-        self.route("GET", &r("/recordings"), RecordingPager::new())
+        self.mount("GET", "/recordings", RecordingPager::new())
             .await;
-        self.route("POST", &r("/recordings/upload"), |req: &Request| {
+        self.mount("POST", "/recordings/upload", |req: &Request| {
             let has_file = contains_bytes(&req.body, b"name=\"file\"");
             if has_file {
                 json(202, fixture!("recording_upload.json"))
@@ -208,20 +191,18 @@ impl MockSpeakr {
             }
         })
         .await;
-        self.route(
-            "GET",
-            &r("/recordings/{id}"),
-            |req: &Request| match path_id(req) {
+        self.mount("GET", "/recordings/{id}", |req: &Request| {
+            match path_id(req) {
                 Some(1) if query(req, "format").as_deref() == Some("minimal") => {
                     json(200, fixture!("recording_get_minimal.json"))
                 }
                 Some(1) => json(200, fixture!("recording_get.json")),
                 Some(3) => json(200, fixture!("recording_failed_get.json")),
                 _ => json(404, fixture!("recording_get_404.json")),
-            },
-        )
+            }
+        })
         .await;
-        self.route("GET", &r("/recordings/{id}/transcript"), |req: &Request| {
+        self.mount("GET", "/recordings/{id}/transcript", |req: &Request| {
             if path_id(req) == Some(3) {
                 return json(200, fixture!("recording_failed_transcript_json.json"));
             }
@@ -233,7 +214,21 @@ impl MockSpeakr {
             }
         })
         .await;
+        // The batch routes first: `/recordings/{id}` matches their path too, and the route
+        // mounted first answers.
         let simple: [(&str, &str, u16, &'static str); 30] = [
+            (
+                "PATCH",
+                "/recordings/batch",
+                200,
+                fixture!("batch_patch.json"),
+            ),
+            (
+                "DELETE",
+                "/recordings/batch",
+                200,
+                fixture!("batch_delete.json"),
+            ),
             (
                 "GET",
                 "/recordings/{id}/summary",
@@ -331,18 +326,6 @@ impl MockSpeakr {
                 fixture!("recording_chat.json"),
             ),
             (
-                "PATCH",
-                "/recordings/batch",
-                200,
-                fixture!("batch_patch.json"),
-            ),
-            (
-                "DELETE",
-                "/recordings/batch",
-                200,
-                fixture!("batch_delete.json"),
-            ),
-            (
                 "POST",
                 "/recordings/batch/transcribe",
                 200,
@@ -381,7 +364,7 @@ impl MockSpeakr {
             ),
         ];
         for (verb, p, status, body) in simple {
-            self.route(verb, &r(p), json(status, body)).await;
+            self.mount(verb, p, json(status, body)).await;
         }
         let simple: [(&str, &str, u16, &'static str); 8] = [
             (
@@ -419,9 +402,9 @@ impl MockSpeakr {
             ),
         ];
         for (verb, p, status, body) in simple {
-            self.route(verb, &r(p), json(status, body)).await;
+            self.mount(verb, p, json(status, body)).await;
         }
-        self.route("PATCH", &r("/recordings/{id}"), |req: &Request| {
+        self.mount("PATCH", "/recordings/{id}", |req: &Request| {
             let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
             match body.as_object() {
                 None => json(400, fixture!("recording_patch_empty.json")),
@@ -433,9 +416,9 @@ impl MockSpeakr {
             }
         })
         .await;
-        self.route(
+        self.mount(
             "GET",
-            &r("/recordings/{id}/status"),
+            "/recordings/{id}/status",
             |req: &Request| match path_id(req) {
                 Some(3) => json(200, fixture!("recording_failed_status.json")),
                 _ => json(200, fixture!("recording_status.json")),
@@ -443,7 +426,7 @@ impl MockSpeakr {
         )
         .await;
         let storage = format!("{}/storage/recordings", self.uri());
-        self.route("GET", &r("/recordings/{id}/audio"), move |req: &Request| {
+        self.mount("GET", "/recordings/{id}/audio", move |req: &Request| {
             let id = path_id(req).unwrap_or(0);
             ResponseTemplate::new(302).insert_header(
                 "location",
@@ -452,14 +435,14 @@ impl MockSpeakr {
         })
         .await;
         // The pre-signed storage URL: refuses the API token (a storage service would).
-        Mock::given(method("GET"))
-            .and(path_regex(r"^/storage/recordings/\d+\.mp3$"))
+        route("GET", "/storage/recordings/{file}")
             .respond_with(|req: &Request| {
                 let id = req
                     .url
                     .path_segments()
                     .and_then(|mut s| s.nth(2))
-                    .and_then(|f| f.trim_end_matches(".mp3").parse().ok())
+                    .and_then(|f| f.strip_suffix(".mp3"))
+                    .and_then(|id| id.parse().ok())
                     .unwrap_or(0);
                 let signed = query(req, "X-Amz-Signature") == Some(format!("mock{id}"));
                 if req.headers.contains_key("authorization") || !signed {
@@ -476,7 +459,7 @@ impl MockSpeakr {
             .await;
 
         // Tags, folders and webhooks with request checks.
-        self.route("POST", &r("/tags"), |req: &Request| {
+        self.mount("POST", "/tags", |req: &Request| {
             let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
             if body
                 .get("name")
@@ -489,14 +472,12 @@ impl MockSpeakr {
             }
         })
         .await;
-        self.route("GET", &r("/folders/{id}"), |req: &Request| {
-            match path_id(req) {
-                Some(1) => json(200, fixture!("folder_get.json")),
-                _ => json(404, fixture!("folder_get_404.json")),
-            }
+        self.mount("GET", "/folders/{id}", |req: &Request| match path_id(req) {
+            Some(1) => json(200, fixture!("folder_get.json")),
+            _ => json(404, fixture!("folder_get_404.json")),
         })
         .await;
-        self.route("POST", &r("/webhooks"), |req: &Request| {
+        self.mount("POST", "/webhooks", |req: &Request| {
             let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
             let events: Vec<&str> = body
                 .get("events")
@@ -516,18 +497,18 @@ impl MockSpeakr {
             }
         })
         .await;
-        self.route("GET", &r("/webhooks/{id}"), |req: &Request| {
+        self.mount("GET", "/webhooks/{id}", |req: &Request| {
             match path_id(req) {
                 Some(1) => json(200, fixture!("webhook_get.json")),
                 _ => json(404, fixture!("webhook_get_404.json")),
             }
         })
         .await;
-        self.route("DELETE", &r("/webhooks/{id}"), ResponseTemplate::new(204))
+        self.mount("DELETE", "/webhooks/{id}", ResponseTemplate::new(204))
             .await;
-        self.route(
+        self.mount(
             "GET",
-            &r("/webhooks/{id}/deliveries"),
+            "/webhooks/{id}/deliveries",
             |req: &Request| match query(req, "limit").map(|l| l.parse::<u32>()) {
                 Some(Ok(l)) if !(1..=200).contains(&l) => {
                     json(400, r#"{"error": "limit must be between 1 and 200"}"#)
@@ -536,47 +517,37 @@ impl MockSpeakr {
             },
         )
         .await;
-        self.route(
+        self.mount(
             "POST",
-            &r("/webhooks/{id}/deliveries/{id}/replay"),
+            "/webhooks/{id}/deliveries/{id}/replay",
             json(202, fixture!("webhook_delivery_replay.json")),
         )
         .await;
 
         // Fallbacks: an unknown route with a good token is Werkzeug's HTML 404; anything
         // without a good token is the login redirect.
-        Mock::given(path_regex("^/api/v1/"))
-            .and(TokenAuth)
-            .respond_with(
-                ResponseTemplate::new(404).set_body_raw(
-                    "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n",
+        mount_fallback(
+            &self.server,
+            TokenAuth,
+            ResponseTemplate::new(404).set_body_raw(
+                "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n",
+                "text/html; charset=utf-8",
+            ),
+            ResponseTemplate::new(302)
+                .insert_header("location", "/login")
+                .set_body_raw(
+                    fixture!("auth_invalid_token_302.html"),
                     "text/html; charset=utf-8",
                 ),
-            )
-            .with_priority(250)
-            .mount(&self.server)
-            .await;
-        Mock::given(path_regex("^/api/v1/"))
-            .respond_with(|req: &Request| {
-                let next: String =
-                    url::form_urlencoded::byte_serialize(req.url.path().as_bytes()).collect();
-                ResponseTemplate::new(302)
-                    .insert_header("location", format!("/login?next={next}"))
-                    .set_body_raw(
-                        fixture!("auth_invalid_token_302.html"),
-                        "text/html; charset=utf-8",
-                    )
-            })
-            .with_priority(255)
-            .mount(&self.server)
-            .await;
+        )
+        .await;
     }
 }
 
 /// A webhook delivery recorded from the real server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct RecordedDelivery {
+pub struct Delivery {
     /// `Speakr-Delivery-Id`.
     pub delivery_id: String,
     /// `Speakr-Event`.
@@ -591,10 +562,9 @@ struct TokenAuth;
 
 impl Match for TokenAuth {
     fn matches(&self, req: &Request) -> bool {
-        let header = |name: &str| req.headers.get(name).and_then(|v| v.to_str().ok());
-        header("authorization").and_then(|v| v.strip_prefix("Bearer ")) == Some(MOCK_TOKEN)
-            || header("x-api-token") == Some(MOCK_TOKEN)
-            || header("api-token") == Some(MOCK_TOKEN)
+        HeaderIs::bearer(MOCK_TOKEN).matches(req)
+            || HeaderIs::new("x-api-token", MOCK_TOKEN).matches(req)
+            || HeaderIs::new("api-token", MOCK_TOKEN).matches(req)
             || query(req, "token").as_deref() == Some(MOCK_TOKEN)
     }
 }
@@ -682,17 +652,6 @@ impl Respond for RecordingPager {
             }
         }))
     }
-}
-
-fn json(status: u16, body: &'static str) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_raw(body, "application/json")
-}
-
-fn query(req: &Request, key: &str) -> Option<String> {
-    req.url
-        .query_pairs()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
 }
 
 /// The first id in `/api/v1/<resource>/<id>/…`.

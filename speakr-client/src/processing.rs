@@ -25,7 +25,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::recordings::RecordingStatus;
 use crate::types::{null_as_default, open_enum, JobId};
 use crate::Error;
@@ -116,7 +117,7 @@ impl Transcribe<'_> {
             .post("/recordings/{id}/transcribe")
             .param(self.id)
             .json(&self.options)
-            .rate_class(class::PROCESSING)
+            .rate_class(rate_classes::PROCESSING)
             .send_json()
             .await
     }
@@ -152,7 +153,7 @@ impl Summarize<'_> {
             .json(&Body {
                 custom_prompt: self.custom_prompt,
             })
-            .rate_class(class::PROCESSING)
+            .rate_class(rate_classes::PROCESSING)
             .send_json()
             .await
     }
@@ -232,7 +233,7 @@ impl Chat<'_> {
                 message: &self.message,
                 conversation_history: &self.history,
             })
-            .rate_class(class::PROCESSING);
+            .rate_class(rate_classes::PROCESSING);
         if self.message.trim().is_empty() {
             request = request.invalid("a chat message cannot be empty");
         }

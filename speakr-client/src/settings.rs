@@ -9,7 +9,8 @@
 
 use serde::Deserialize;
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::Error;
 
 /// The answer to `PUT /settings/auto-summarization`.
@@ -36,7 +37,7 @@ impl Settings<'_> {
             .core
             .put("/settings/auto-summarization")
             .json(&serde_json::json!({ "enabled": enabled }))
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await
     }

@@ -18,11 +18,13 @@
 
 use std::collections::BTreeMap;
 
+use client_core::WholeListing;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::recordings::RecordingStatus;
-use crate::types::{null_as_default, Ack, Timestamp};
+use crate::types::{null_as_default, page_with_extra, Ack, Timestamp};
 use crate::Error;
 
 /// A saved speaker.
@@ -221,21 +223,23 @@ pub struct Speakers<'a> {
 }
 
 impl Speakers<'_> {
-    /// `GET /speakers`.
-    pub async fn list(&self) -> Result<Vec<Speaker>, Error> {
+    /// `GET /speakers`: the saved speakers, in one response.
+    pub fn list(&self) -> WholeListing<Speaker> {
         #[derive(Deserialize)]
         struct List {
             #[serde(default, deserialize_with = "null_as_default")]
             speakers: Vec<Speaker>,
+            #[serde(flatten)]
+            rest: serde_json::Map<String, serde_json::Value>,
         }
-        let list: List = self
-            .client
-            .core
-            .get("/speakers")
-            .rate_class(class::GET)
-            .send_json()
-            .await?;
-        Ok(list.speakers)
+        WholeListing::with_envelope(
+            &self.client.core,
+            |core| core.get("/speakers").rate_class(rate_classes::GET),
+            |raw| {
+                let list: List = raw.json()?;
+                Ok(page_with_extra(list.speakers, list.rest))
+            },
+        )
     }
 
     /// `POST /speakers` (answered 201).
@@ -260,7 +264,7 @@ impl Speakers<'_> {
             .put("/speakers/{id}")
             .param(id)
             .json(&serde_json::json!({ "name": name.into() }))
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await?;
         Ok(updated.speaker)
@@ -272,7 +276,7 @@ impl Speakers<'_> {
             .core
             .delete("/speakers/{id}")
             .param(id)
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await
     }
@@ -283,7 +287,7 @@ impl Speakers<'_> {
             .core
             .get("/recordings/{id}/speakers")
             .param(recording_id)
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await
     }
@@ -299,7 +303,7 @@ impl Speakers<'_> {
             .put("/recordings/{id}/speakers/assign")
             .param(recording_id)
             .json(&assignment)
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await
     }
@@ -311,7 +315,7 @@ impl Speakers<'_> {
             .core
             .post("/recordings/{id}/speakers/identify")
             .param(recording_id)
-            .rate_class(class::PROCESSING)
+            .rate_class(rate_classes::PROCESSING)
             .send_json()
             .await
     }

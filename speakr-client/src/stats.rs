@@ -12,7 +12,8 @@
 
 use serde::Deserialize;
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::types::Timestamp;
 use crate::Error;
 
@@ -63,7 +64,7 @@ impl<'a> GetStats<'a> {
             .core
             .get("/stats")
             .query_opt("scope", self.scope.map(StatsScope::as_str))
-            .rate_class(class::STATS)
+            .rate_class(rate_classes::STATS)
             .send_json()
             .await
     }

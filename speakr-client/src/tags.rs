@@ -13,11 +13,13 @@
 //! # Ok(()) }
 //! ```
 
+use client_core::WholeListing;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::recordings::TagRef;
-use crate::types::{null_as_default, Ack};
+use crate::types::{null_as_default, page_with_extra, Ack};
 use crate::Error;
 
 /// A tag.
@@ -160,21 +162,23 @@ pub struct Tags<'a> {
 }
 
 impl Tags<'_> {
-    /// `GET /tags`: personal tags (by name), then group tags.
-    pub async fn list(&self) -> Result<Vec<Tag>, Error> {
+    /// `GET /tags`: personal tags (by name), then group tags, in one response.
+    pub fn list(&self) -> WholeListing<Tag> {
         #[derive(Deserialize)]
         struct List {
             #[serde(default, deserialize_with = "null_as_default")]
             tags: Vec<Tag>,
+            #[serde(flatten)]
+            rest: serde_json::Map<String, serde_json::Value>,
         }
-        let list: List = self
-            .client
-            .core
-            .get("/tags")
-            .rate_class(class::GET)
-            .send_json()
-            .await?;
-        Ok(list.tags)
+        WholeListing::with_envelope(
+            &self.client.core,
+            |core| core.get("/tags").rate_class(rate_classes::GET),
+            |raw| {
+                let list: List = raw.json()?;
+                Ok(page_with_extra(list.tags, list.rest))
+            },
+        )
     }
 
     /// `POST /tags` (answered 201). `name` is required (checked before sending); a duplicate
@@ -199,7 +203,7 @@ impl Tags<'_> {
             .put("/tags/{id}")
             .param(id)
             .json(&changes)
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await?;
         Ok(updated.tag)
@@ -211,7 +215,7 @@ impl Tags<'_> {
             .core
             .delete("/tags/{id}")
             .param(id)
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await
     }
@@ -246,7 +250,7 @@ impl Tags<'_> {
             .delete("/recordings/{id}/tags/{tag_id}")
             .param(recording_id)
             .param(tag_id)
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await
     }

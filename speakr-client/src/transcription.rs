@@ -13,7 +13,8 @@
 
 use serde::Deserialize;
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::types::null_as_default;
 use crate::Error;
 
@@ -86,7 +87,7 @@ impl Transcription<'_> {
         self.client
             .core
             .get("/transcription")
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await
     }

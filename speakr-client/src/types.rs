@@ -52,6 +52,18 @@ impl fmt::Display for JobId {
 
 pub(crate) use client_core::null_as_default;
 
+/// A page of items and the envelope's other members (kept in `extra`, so that nothing the
+/// server sent is lost).
+pub(crate) fn page_with_extra<T>(
+    items: Vec<T>,
+    rest: serde_json::Map<String, serde_json::Value>,
+) -> client_core::Page<T> {
+    rest.into_iter()
+        .fold(client_core::Page::new(items), |page, (name, value)| {
+            page.extra(name, value)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

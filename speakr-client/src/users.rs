@@ -9,7 +9,8 @@
 
 use serde::Deserialize;
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::types::Timestamp;
 use crate::Error;
 
@@ -25,7 +26,7 @@ impl Users<'_> {
         self.client
             .core
             .get("/users/me")
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await
     }

@@ -19,7 +19,7 @@
 //! let verifier = created.secret.verifier(); // keep the secret now: it is never shown again
 //! speakr.webhooks().test(created.webhook.id).await?;
 //! let recent = speakr.webhooks().deliveries(created.webhook.id).limit(20).send().await?;
-//! for d in &recent.deliveries {
+//! for d in &recent.items {
 //!     println!("{} {} {:?}", d.id, d.event_type, d.status);
 //! }
 //! # let _ = verifier;
@@ -28,10 +28,13 @@
 
 use std::fmt;
 
+use client_core::{Page, Paginator, WholeListing};
+use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
-use crate::client::{class, SpeakrClient};
-use crate::types::{null_as_default, open_enum, Timestamp};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
+use crate::types::{null_as_default, open_enum, page_with_extra, Timestamp};
 use crate::webhooks::{EventType, Verifier, WebhookEvent};
 use crate::Error;
 
@@ -109,21 +112,6 @@ pub struct WebhookWithSecret {
     pub webhook: Webhook,
     /// The secret (shown only now).
     pub secret: WebhookSecret,
-}
-
-/// `GET /webhooks`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[non_exhaustive]
-pub struct WebhookList {
-    /// The caller's webhooks.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub webhooks: Vec<Webhook>,
-    /// The event types a webhook may subscribe to.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub event_types: Vec<EventType>,
-    /// The per-user cap.
-    #[serde(default)]
-    pub max_per_user: Option<u64>,
 }
 
 /// A webhook to create.
@@ -283,21 +271,10 @@ impl Delivery {
     }
 }
 
-/// `GET /webhooks/{id}/deliveries`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[non_exhaustive]
-pub struct DeliveryList {
-    /// Newest first.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub deliveries: Vec<Delivery>,
-    /// The limit applied.
-    #[serde(default)]
-    pub limit: Option<u32>,
-}
-
-/// A `GET /webhooks/{id}/deliveries` request.
+/// A `GET /webhooks/{id}/deliveries` listing under construction: the most recent deliveries,
+/// newest first, in one response (up to `limit`; there is no next page).
 #[derive(Debug, Clone)]
-#[must_use = "call .send()"]
+#[must_use = "call .send() or .into_stream()"]
 pub struct ListDeliveries<'a> {
     client: &'a SpeakrClient,
     webhook_id: u64,
@@ -311,19 +288,51 @@ impl ListDeliveries<'_> {
         self
     }
 
-    /// `GET /webhooks/{id}/deliveries`.
-    pub async fn send(self) -> Result<DeliveryList, Error> {
-        let mut request = self
-            .client
-            .core
-            .get("/webhooks/{id}/deliveries")
-            .param(self.webhook_id)
-            .query_opt("limit", self.limit)
-            .rate_class(class::GET);
-        if let Some(n) = self.limit.filter(|n| !DELIVERY_LIMIT_RANGE.contains(n)) {
-            request = request.invalid(format!("limit must be within 1..=200, got {n}"));
+    /// `GET /webhooks/{id}/deliveries`: the page, with the `limit` the server applied as its
+    /// `per_page`.
+    pub async fn send(self) -> Result<Page<Delivery>, Error> {
+        self.listing().send().await
+    }
+
+    /// The listing as a stream of pages (one page).
+    pub fn paginator(self) -> Paginator<Delivery> {
+        self.listing().paginator()
+    }
+
+    /// Every delivery listed.
+    pub fn into_stream(self) -> BoxStream<'static, Result<Delivery, Error>> {
+        self.listing().into_stream()
+    }
+
+    fn listing(self) -> WholeListing<Delivery> {
+        #[derive(Deserialize)]
+        struct List {
+            #[serde(default, deserialize_with = "null_as_default")]
+            deliveries: Vec<Delivery>,
+            #[serde(default)]
+            limit: Option<u64>,
+            #[serde(flatten)]
+            rest: serde_json::Map<String, serde_json::Value>,
         }
-        request.send_json().await
+        let (webhook_id, limit) = (self.webhook_id, self.limit);
+        WholeListing::with_envelope(
+            &self.client.core,
+            move |core| {
+                let request = core
+                    .get("/webhooks/{id}/deliveries")
+                    .param(webhook_id)
+                    .query_opt("limit", limit)
+                    .rate_class(rate_classes::GET);
+                match limit.filter(|n| !DELIVERY_LIMIT_RANGE.contains(n)) {
+                    Some(n) => request.invalid(format!("limit must be within 1..=200, got {n}")),
+                    None => request,
+                }
+            },
+            |raw| {
+                let list: List = raw.json()?;
+                Ok(page_with_extra(list.deliveries, list.rest).position(None, list.limit))
+            },
+        )
     }
 }
 
@@ -334,14 +343,25 @@ pub struct Webhooks<'a> {
 }
 
 impl<'a> Webhooks<'a> {
-    /// `GET /webhooks`: the caller's webhooks, the valid event types and the cap.
-    pub async fn list(&self) -> Result<WebhookList, Error> {
-        self.client
-            .core
-            .get("/webhooks")
-            .rate_class(class::GET)
-            .send_json()
-            .await
+    /// `GET /webhooks`: the caller's webhooks, in one response. The page's `extra` keeps what
+    /// else the server says: `event_types` (the event types a webhook may subscribe to, as
+    /// [`EventType`] strings) and `max_per_user` (the per-user cap).
+    pub fn list(&self) -> WholeListing<Webhook> {
+        #[derive(Deserialize)]
+        struct List {
+            #[serde(default, deserialize_with = "null_as_default")]
+            webhooks: Vec<Webhook>,
+            #[serde(flatten)]
+            rest: serde_json::Map<String, serde_json::Value>,
+        }
+        WholeListing::with_envelope(
+            &self.client.core,
+            |core| core.get("/webhooks").rate_class(rate_classes::GET),
+            |raw| {
+                let list: List = raw.json()?;
+                Ok(page_with_extra(list.webhooks, list.rest))
+            },
+        )
     }
 
     /// `GET /webhooks/{id}` (404 when missing or not the caller's).
@@ -350,7 +370,7 @@ impl<'a> Webhooks<'a> {
             .core
             .get("/webhooks/{id}")
             .param(id)
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await
     }
@@ -374,7 +394,7 @@ impl<'a> Webhooks<'a> {
             .patch("/webhooks/{id}")
             .param(id)
             .json(&changes)
-            .rate_class(class::MODIFY);
+            .rate_class(rate_classes::MODIFY);
         if changes.events.as_ref().is_some_and(Vec::is_empty) {
             request = request.invalid("events, when given, cannot be empty");
         }
@@ -387,7 +407,7 @@ impl<'a> Webhooks<'a> {
             .core
             .delete("/webhooks/{id}")
             .param(id)
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_empty()
             .await
     }
@@ -443,7 +463,7 @@ impl<'a> Webhooks<'a> {
             .get("/webhooks/{id}/deliveries/{delivery_id}")
             .param(webhook_id)
             .param(delivery_id)
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await
     }

@@ -260,7 +260,7 @@ async fn html_429_with_one_attempt() {
         .expect(1)
         .mount(&server)
         .await;
-    let err = client(&server).tags().list().await.unwrap_err();
+    let err = client(&server).tags().list().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert!(err.is_rate_limited());
     assert!(err.is_retryable());
@@ -293,7 +293,7 @@ async fn html_429_is_retried_with_backoff_then_succeeds() {
             ..RetryPolicy::default()
         },
     );
-    assert_eq!(speakr.tags().list().await.unwrap().len(), 2);
+    assert_eq!(speakr.tags().list().send().await.unwrap().items.len(), 2);
     assert_eq!(server.received_requests().await.unwrap().len(), 3);
 }
 
@@ -356,7 +356,7 @@ async fn unknown_status_value_is_kept() {
     assert_eq!(status.status.as_str(), "ARCHIVING");
     let page = speakr.recordings().list().send().await.unwrap();
     assert!(page
-        .recordings
+        .items
         .iter()
         .all(|r| r.status == RecordingStatus::Stitching));
 }
@@ -433,8 +433,8 @@ async fn requests_pay_into_the_documented_classes() {
         .mount(&server)
         .await;
     let classes = Arc::new(Classes::default());
-    let speakr = speakr_client::SpeakrClient::builder(server.uri())
-        .token("test-token")
+    let speakr = speakr_client::SpeakrClient::builder("test-token")
+        .base_url(server.uri())
         .configure({
             let classes = classes.clone();
             move |core| core.rate_limiter(classes)
@@ -442,7 +442,7 @@ async fn requests_pay_into_the_documented_classes() {
         .build()
         .unwrap();
     speakr.stats().send().await.unwrap();
-    speakr.tags().list().await.unwrap();
+    speakr.tags().list().send().await.unwrap();
     speakr.recordings().status(1).await.unwrap();
     speakr
         .recordings()
@@ -482,7 +482,7 @@ async fn requests_pay_into_the_documented_classes() {
 
 #[tokio::test(start_paused = true)]
 async fn documented_quotas_space_requests() {
-    let limiter = RateLimits::documented().limiter();
+    let limiter = speakr_client::SpeakrClient::documented_rate_limits().limiter();
     // 60/min with a burst of 6: six at once, then 55/min (no minute ever holds over 60).
     let start = tokio::time::Instant::now();
     for _ in 0..6 {

@@ -8,6 +8,41 @@ use common::fixture;
 use serde::de::DeserializeOwned;
 use speakr_client::error::ErrorBody;
 
+/// The envelopes the listings unwrap into a `Page`, with the fields they read.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct RecordingsEnvelope {
+    recordings: Vec<speakr_client::recordings::Recording>,
+    pagination: Pagination,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Pagination {
+    page: u64,
+    per_page: u64,
+    total: Option<u64>,
+    total_pages: Option<u64>,
+    has_next: bool,
+    has_prev: bool,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct DeliveriesEnvelope {
+    deliveries: Vec<speakr_client::webhooks_api::Delivery>,
+    #[serde(default)]
+    limit: Option<u32>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct WebhooksEnvelope {
+    webhooks: Vec<speakr_client::webhooks_api::Webhook>,
+    event_types: Vec<speakr_client::webhooks::EventType>,
+    max_per_user: Option<u64>,
+}
+
 fn decodes<T: DeserializeOwned>(name: &str) {
     let text = fixture(name);
     let mut de = serde_json::Deserializer::from_str(&text);
@@ -112,30 +147,15 @@ fn every_fixture_decodes() {
             decodes::<recordings::Recording>,
         ),
         ("recording_upload_nofile.json", decodes::<ErrorBody>),
-        (
-            "recordings_list_beyond.json",
-            decodes::<recordings::RecordingPage>,
-        ),
-        (
-            "recordings_list_failed.json",
-            decodes::<recordings::RecordingPage>,
-        ),
+        ("recordings_list_beyond.json", decodes::<RecordingsEnvelope>),
+        ("recordings_list_failed.json", decodes::<RecordingsEnvelope>),
         (
             "recordings_list_filtered.json",
-            decodes::<recordings::RecordingPage>,
+            decodes::<RecordingsEnvelope>,
         ),
-        (
-            "recordings_list_final.json",
-            decodes::<recordings::RecordingPage>,
-        ),
-        (
-            "recordings_list_page1.json",
-            decodes::<recordings::RecordingPage>,
-        ),
-        (
-            "recordings_list_page2.json",
-            decodes::<recordings::RecordingPage>,
-        ),
+        ("recordings_list_final.json", decodes::<RecordingsEnvelope>),
+        ("recordings_list_page1.json", decodes::<RecordingsEnvelope>),
+        ("recordings_list_page2.json", decodes::<RecordingsEnvelope>),
         (
             "settings_auto_summarization.json",
             decodes::<settings::AutoSummarization>,
@@ -173,18 +193,15 @@ fn every_fixture_decodes() {
             "webhook_create_loopback_without_allowlist.json",
             decodes::<ErrorBody>,
         ),
-        (
-            "webhook_deliveries_all.json",
-            decodes::<webhooks_api::DeliveryList>,
-        ),
+        ("webhook_deliveries_all.json", decodes::<DeliveriesEnvelope>),
         (
             "webhook_deliveries_list.json",
-            decodes::<webhooks_api::DeliveryList>,
+            decodes::<DeliveriesEnvelope>,
         ),
         ("webhook_deliveries_received.json", decodes::<Json>),
         (
             "webhook_delivery_conn_refused.json",
-            decodes::<webhooks_api::DeliveryList>,
+            decodes::<DeliveriesEnvelope>,
         ),
         (
             "webhook_delivery_get.json",
@@ -192,7 +209,7 @@ fn every_fixture_decodes() {
         ),
         (
             "webhook_delivery_permanent_410.json",
-            decodes::<webhooks_api::DeliveryList>,
+            decodes::<DeliveriesEnvelope>,
         ),
         (
             "webhook_delivery_replay.json",
@@ -200,7 +217,7 @@ fn every_fixture_decodes() {
         ),
         (
             "webhook_delivery_retryable_500.json",
-            decodes::<webhooks_api::DeliveryList>,
+            decodes::<DeliveriesEnvelope>,
         ),
         ("webhook_get.json", decodes::<webhooks_api::Webhook>),
         ("webhook_get_404.json", decodes::<ErrorBody>),
@@ -210,11 +227,8 @@ fn every_fixture_decodes() {
         ),
         ("webhook_test_disabled_409.json", decodes::<ErrorBody>),
         ("webhook_test_fire.json", decodes::<webhooks_api::Delivery>),
-        ("webhooks_list.json", decodes::<webhooks_api::WebhookList>),
-        (
-            "webhooks_list_final.json",
-            decodes::<webhooks_api::WebhookList>,
-        ),
+        ("webhooks_list.json", decodes::<WebhooksEnvelope>),
+        ("webhooks_list_final.json", decodes::<WebhooksEnvelope>),
         (
             "documented/folder_delete.json",
             decodes::<speakr_client::Ack>,

@@ -42,12 +42,13 @@ async fn pages_filters_and_details() {
         .send()
         .await
         .unwrap();
-    assert_eq!(page.recordings.len(), 1);
-    let p = page.pagination.unwrap();
+    assert_eq!(page.items.len(), 1);
     assert_eq!(
-        (p.total, p.total_pages, p.has_next, p.has_prev),
-        (Some(4), Some(2), false, true)
+        (page.total, page.total_pages, page.has_more),
+        (Some(4), Some(2), Some(false))
     );
+    assert_eq!((page.number, page.per_page), (Some(2), Some(3)));
+    assert_eq!(page.extra["has_prev"], true);
 
     let rec = speakr.recordings().get(1).send().await.unwrap();
     assert_eq!(rec.title.as_deref(), Some("Test Upload"));
@@ -76,8 +77,9 @@ async fn token_forms_and_the_login_redirect() {
         TokenPlacement::ApiTokenHeader,
         TokenPlacement::Query,
     ] {
-        let speakr = SpeakrClient::builder(mock.uri())
-            .token_in(mock.token(), placement)
+        let speakr = SpeakrClient::builder(mock.credential())
+            .base_url(mock.uri())
+            .token_placement(placement)
             .build()
             .unwrap();
         assert_eq!(speakr.stats().send().await.unwrap().recordings.total, 4);
@@ -126,7 +128,7 @@ async fn upload_audio_and_webhooks() {
         .send()
         .await
         .unwrap();
-    assert_eq!(deliveries.deliveries.len(), 5);
+    assert_eq!(deliveries.items.len(), 5);
 }
 
 #[tokio::test]
@@ -143,16 +145,16 @@ async fn posts_signed_deliveries_that_verify() {
         .expect(20)
         .mount(&receiver)
         .await;
-    let statuses = mock
+    let answers = mock
         .deliver_all(&format!("{}/hook", receiver.uri()))
         .await
         .unwrap();
-    assert_eq!(statuses.len(), 20);
-    assert!(statuses.iter().all(|s| s.as_u16() == 200));
+    assert_eq!(answers.len(), 20);
+    assert!(answers.iter().all(|a| a.status == 200 && a.body == "ok"));
 
     let verifier = Verifier::new(mock.webhook_secret());
     let received = receiver.received_requests().await.unwrap();
-    let recorded = MockSpeakr::recorded_deliveries().unwrap();
+    let recorded = MockSpeakr::deliveries().unwrap();
     for (req, original) in received.iter().zip(&recorded) {
         assert_eq!(req.body, original.body.as_ref(), "the exact recorded bytes");
         assert_eq!(req.headers["user-agent"], "Speakr-Webhook/1.0");
@@ -167,6 +169,55 @@ async fn posts_signed_deliveries_that_verify() {
         .respond_with(ResponseTemplate::new(410))
         .mount(&refusing)
         .await;
-    let status = mock.deliver(&refusing.uri(), &recorded[0]).await.unwrap();
-    assert_eq!(status.as_u16(), 410);
+    let answer = mock.deliver(&refusing.uri(), &recorded[0]).await.unwrap();
+    assert_eq!(answer.status, 410);
+}
+
+#[tokio::test]
+async fn batch_routes_and_whole_listings() {
+    let mock = MockSpeakr::start().await;
+    let speakr = mock.client().unwrap();
+    // `/recordings/batch` is not taken for a recording id.
+    let deleted = speakr.batch().delete([3, 998]).await.unwrap();
+    assert_eq!((deleted.deleted, deleted.failed), (Some(1), 1));
+    let updated = speakr
+        .batch()
+        .update([3], speakr_client::batch::BatchChanges::new().inbox(false))
+        .await
+        .unwrap();
+    assert!(updated.updated.is_some());
+    // Listings answered whole: one page, no next one, the same items streamed.
+    let tags = speakr.tags().list().send().await.unwrap();
+    assert_eq!((tags.items.len(), tags.has_more), (2, Some(false)));
+    let streamed: Vec<_> = speakr
+        .tags()
+        .list()
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(streamed, tags.items);
+    let pages: Vec<_> = speakr
+        .folders()
+        .list()
+        .paginator()
+        .pages()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), 1);
+    assert_eq!(
+        speakr.speakers().list().send().await.unwrap().items.len(),
+        1
+    );
+    let hooks = speakr.webhooks().list().send().await.unwrap();
+    assert_eq!(hooks.extra["max_per_user"], 10);
+    let deliveries: Vec<_> = speakr
+        .webhooks()
+        .deliveries(1)
+        .into_stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(!deliveries.is_empty());
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use client_core::clock::{Clock, RecordingClock};
 use common::{call, fixture, reply, TOKEN};
 use futures::future::BoxFuture;
-use speakr_client::{ErrorKind, RateLimits, SpeakrClient};
+use speakr_client::{ErrorKind, SpeakrClient};
 use tokio::time::Instant;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -96,9 +96,10 @@ async fn the_default_limits_keep_every_id_of_a_route_within_the_servers_hour() {
     let summaries = stamping(&server, "summary", &clock).await;
     let notes = stamping(&server, "notes", &clock).await;
     let statuses = stamping(&server, "status", &clock).await;
-    let limiter = RateLimits::documented().limiter_with_clock(Arc::new(clock.clone()));
-    let speakr = SpeakrClient::builder(server.uri())
-        .token(TOKEN)
+    let limiter =
+        SpeakrClient::documented_rate_limits().limiter_with_clock(Arc::new(clock.clone()));
+    let speakr = SpeakrClient::builder(TOKEN)
+        .base_url(server.uri())
         .configure(move |core| core.rate_limiter(limiter))
         .build()
         .unwrap();
@@ -178,15 +179,15 @@ async fn an_unhinted_429_is_reported_after_one_request() {
         .mount(&server)
         .await;
     let clock = RecordingClock::new();
-    let speakr = SpeakrClient::builder(server.uri())
-        .token(TOKEN)
+    let speakr = SpeakrClient::builder(TOKEN)
+        .base_url(server.uri())
         .configure({
             let clock = clock.clone();
             move |core| core.clock(Arc::new(clock))
         })
         .build()
         .unwrap();
-    let err = speakr.tags().list().await.unwrap_err();
+    let err = speakr.tags().list().send().await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited);
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
     assert_eq!(err.retry_after(), None);
@@ -206,6 +207,6 @@ async fn an_unhinted_429_is_reported_after_one_request() {
         .expect(1)
         .mount(&server)
         .await;
-    speakr.speakers().list().await.unwrap();
+    speakr.speakers().list().send().await.unwrap();
     assert_eq!(clock.sleeps().len(), 1);
 }

@@ -123,7 +123,9 @@ async fn tags_crud_and_on_a_recording() {
         .mount(&server)
         .await;
     let speakr = client(&server);
-    let tags = speakr.tags().list().await.unwrap();
+    let page = speakr.tags().list().send().await.unwrap();
+    assert_eq!(page.has_more, Some(false));
+    let tags = page.items;
     assert_eq!(
         tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
         ["Clients", "Meetings"]
@@ -264,7 +266,7 @@ async fn speakers_crud_recording_assign_identify() {
         .await;
     let speakr = client(&server);
     let s = speakr.speakers();
-    let list = s.list().await.unwrap();
+    let list = s.list().send().await.unwrap().items;
     assert_eq!(list[0].name, "Alice");
     assert_eq!(list[0].confidence_score, None);
     let created = s.create("Alice").await.unwrap();
@@ -508,7 +510,7 @@ async fn folders_list_get_create_update_delete() {
         .await;
     let speakr = client(&server);
     let f = speakr.folders();
-    let list = f.list().await.unwrap();
+    let list = f.list().send().await.unwrap().items;
     assert_eq!(list.len(), 1);
     assert_eq!(
         (list[0].can_edit, list[0].user_role.as_deref()),
@@ -648,10 +650,12 @@ async fn webhooks_crud_rotate_and_test() {
         .await;
     let speakr = client(&server);
     let w = speakr.webhooks();
-    let list = w.list().await.unwrap();
-    assert_eq!(list.max_per_user, Some(10));
-    assert_eq!(list.event_types, EventType::KNOWN.to_vec());
-    assert_eq!(list.webhooks[0].events.len(), 10);
+    let list = w.list().send().await.unwrap();
+    assert_eq!(list.extra["max_per_user"], 10);
+    let event_types: Vec<EventType> =
+        serde_json::from_value(list.extra["event_types"].clone()).unwrap();
+    assert_eq!(event_types, EventType::KNOWN.to_vec());
+    assert_eq!(list.items[0].events.len(), 10);
     let one = w.get(1).await.unwrap();
     assert_eq!(
         one.last_delivery_at.unwrap().as_str(),
@@ -745,15 +749,12 @@ async fn webhook_deliveries_list_get_replay() {
     let speakr = client(&server);
     let w = speakr.webhooks();
     let list = w.deliveries(1).limit(5).send().await.unwrap();
-    assert_eq!((list.deliveries.len(), list.limit), (5, Some(5)));
-    assert_eq!(list.deliveries[0].status, DeliveryStatus::Success);
-    assert_eq!(
-        list.deliveries[0].event_type,
-        EventType::TranscriptionCompleted
-    );
+    assert_eq!((list.items.len(), list.per_page), (5, Some(5)));
+    assert_eq!(list.items[0].status, DeliveryStatus::Success);
+    assert_eq!(list.items[0].event_type, EventType::TranscriptionCompleted);
     let failed = w.deliveries(4).send().await.unwrap();
-    assert_eq!(failed.deliveries[0].status, DeliveryStatus::Failed);
-    assert!(failed.deliveries[0]
+    assert_eq!(failed.items[0].status, DeliveryStatus::Failed);
+    assert!(failed.items[0]
         .error_message
         .as_deref()
         .unwrap()

@@ -90,8 +90,8 @@ fn names(range: std::ops::Range<u64>) -> Vec<String> {
 // ---- Speakr: GET /recordings?page=N, {recordings, pagination{has_next, total, total_pages}}
 
 fn speakr(server: &MockServer) -> speakr_client::SpeakrClient {
-    speakr_client::SpeakrClient::builder(format!("{}/api/v1", server.uri()))
-        .token("t")
+    speakr_client::SpeakrClient::builder("t")
+        .base_url(format!("{}/api/v1", server.uri()))
         .rate_limits(speakr_client::RateLimits::off())
         .configure(|core| core.retry_policy(RetryPolicy::never()))
         .build()
@@ -327,9 +327,9 @@ fn healthie(
     version: healthie_client::ApiVersion,
 ) -> healthie_client::HealthieClient {
     healthie_client::HealthieClient::builder("key")
-        .endpoint(format!("{}/graphql", server.uri()))
+        .base_url(format!("{}/graphql", server.uri()))
         .api_version(version)
-        .no_rate_limit()
+        .without_rate_limits()
         .configure(|core| core.retry_policy(RetryPolicy::never()))
         .build()
         .unwrap()

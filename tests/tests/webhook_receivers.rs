@@ -114,12 +114,12 @@ async fn speakr_recorded_deliveries_are_verified_and_processed_once() {
     let mock = MockSpeakr::start().await;
     let verifier = webhook_verify::speakr::Verifier::new(mock.webhook_secret().to_owned());
     let (url, receiver) = start_receiver(verifier, speakr_parse).await;
-    let recorded = MockSpeakr::recorded_deliveries().unwrap();
+    let recorded = MockSpeakr::deliveries().unwrap();
     assert_eq!(recorded.len(), 20);
     for _ in 0..2 {
         let statuses = mock.deliver_all(&url).await.unwrap();
         assert!(
-            statuses.iter().all(|s| *s == StatusCode::NO_CONTENT),
+            statuses.iter().all(|d| d.status == StatusCode::NO_CONTENT),
             "{statuses:?}"
         );
     }
@@ -136,12 +136,12 @@ async fn hedy_deliveries_are_verified_and_processed_once() {
     let mock = MockHedy::start().await;
     let verifier = webhook_verify::hedy::Verifier::new(mock.webhook_secret().to_owned());
     let (url, receiver) = start_receiver(verifier, hedy_parse).await;
-    let samples = MockHedy::sample_deliveries();
+    let samples = MockHedy::deliveries().unwrap();
     assert!(samples.len() >= 5);
     for _ in 0..2 {
         for sample in &samples {
-            let status = mock.deliver(&url, sample).await.unwrap();
-            assert_eq!(status, StatusCode::NO_CONTENT);
+            let answer = mock.deliver(&url, sample).await.unwrap();
+            assert_eq!(answer.status, StatusCode::NO_CONTENT);
         }
     }
     let processed = processed(&receiver);
@@ -154,9 +154,9 @@ async fn hedy_deliveries_are_verified_and_processed_once() {
 #[tokio::test]
 async fn heilo_deliveries_are_verified_and_processed_once() {
     let mock = MockHeilo::start().await;
-    let verifier = webhook_verify::heilo::Verifier::new(mock.signing_secret().to_owned());
+    let verifier = webhook_verify::heilo::Verifier::new(mock.webhook_secret().to_owned());
     let (url, receiver) = start_receiver(verifier, heilo_parse).await;
-    let deliveries = MockHeilo::documented_deliveries().unwrap();
+    let deliveries = MockHeilo::deliveries().unwrap();
     assert!(deliveries.len() >= 12);
     for _ in 0..2 {
         for delivery in &deliveries {
@@ -182,7 +182,9 @@ async fn receivers_with_another_secret_reject_every_delivery() {
     .await;
     let statuses = speakr.deliver_all(&url).await.unwrap();
     assert!(
-        statuses.iter().all(|s| *s == StatusCode::UNAUTHORIZED),
+        statuses
+            .iter()
+            .all(|d| d.status == StatusCode::UNAUTHORIZED),
         "{statuses:?}"
     );
     assert!(processed(&receiver).is_empty());
@@ -193,9 +195,9 @@ async fn receivers_with_another_secret_reject_every_delivery() {
         hedy_parse,
     )
     .await;
-    for sample in MockHedy::sample_deliveries() {
+    for sample in MockHedy::deliveries().unwrap() {
         assert_eq!(
-            hedy.deliver(&url, &sample).await.unwrap(),
+            hedy.deliver(&url, &sample).await.unwrap().status,
             StatusCode::UNAUTHORIZED
         );
     }
@@ -207,7 +209,7 @@ async fn receivers_with_another_secret_reject_every_delivery() {
         heilo_parse,
     )
     .await;
-    for delivery in MockHeilo::documented_deliveries().unwrap() {
+    for delivery in MockHeilo::deliveries().unwrap() {
         let answer = heilo.deliver(&url, &delivery).await.unwrap();
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     }

@@ -93,10 +93,15 @@ use http::{HeaderMap, StatusCode};
 
 use crate::model::{Source, Transcript, Vendor};
 
-/// For a vendor module whose crate verifies into a `WebhookEvent { event, idempotency_key,
-/// .. }` (Hedy, Speakr, Heilo): `TryFrom<&WebhookEvent>` through the event, and `verify`,
-/// with `$handshake` giving the answer a delivery asks for instead of a bare `200`.
-#[cfg(any(feature = "hedy", feature = "heilo", feature = "speakr"))]
+/// For a vendor module (every vendor crate verifies into a `WebhookEvent { event,
+/// idempotency_key, .. }`): `TryFrom<&WebhookEvent>` through the event, and `verify`, with
+/// `$handshake` giving the answer a delivery asks for instead of a bare `200`.
+#[cfg(any(
+    feature = "hedy",
+    feature = "heilo",
+    feature = "speakr",
+    feature = "healthie"
+))]
 macro_rules! webhook_event_delivery {
     ($handshake:expr) => {
         /// The delivery's event (see `TryFrom<&Event>`).
@@ -248,8 +253,8 @@ pub enum EventError {
     /// No verifier is configured for the vendor (or its feature is off).
     #[error("no {0} webhook verifier is configured")]
     NotConfigured(Vendor),
-    /// The signature (or the body, for vendors whose verifier also parses it) does not
-    /// check out.
+    /// The signature does not check out, or the signed body is not the vendor's event (the
+    /// vendor crate's `verify_and_parse` says which: `InvalidJson` for the body).
     #[error("{vendor} webhook rejected: {source}")]
     Rejected {
         /// The vendor.
@@ -258,35 +263,23 @@ pub enum EventError {
         #[source]
         source: webhook_verify::Error,
     },
-    /// The signature is valid but the payload is not the vendor's event (Healthie).
-    #[error("{vendor} webhook verified, but its payload is invalid: {source}")]
-    Payload {
-        /// The vendor.
-        vendor: Vendor,
-        /// What is wrong with it.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
 }
 
 impl EventError {
     /// The vendor.
     pub fn vendor(&self) -> Vendor {
         match self {
-            EventError::NotConfigured(vendor)
-            | EventError::Rejected { vendor, .. }
-            | EventError::Payload { vendor, .. } => *vendor,
+            EventError::NotConfigured(vendor) | EventError::Rejected { vendor, .. } => *vendor,
         }
     }
 
     /// The status to answer: `404` for an unconfigured vendor, the verifier's status for a
-    /// rejected delivery (`401` for a bad signature, `400` for a malformed request), `400`
-    /// for an invalid payload (a permanent failure, which the vendors do not retry).
+    /// rejected delivery (`401` for a bad signature, `400` for a malformed request or a body
+    /// that is not the vendor's event: a permanent failure, which the vendors do not retry).
     pub fn status(&self) -> StatusCode {
         match self {
             EventError::NotConfigured(_) => StatusCode::NOT_FOUND,
             EventError::Rejected { source, .. } => source.status(),
-            EventError::Payload { .. } => StatusCode::BAD_REQUEST,
         }
     }
 }

@@ -60,7 +60,7 @@ fn speakr_recorded_deliveries_map_to_recordings() {
     let verifiers =
         Verifiers::new().speakr(speakr_client::webhooks::Verifier::new(MOCK_WEBHOOK_SECRET));
     let mut rows = Vec::new();
-    for d in MockSpeakr::recorded_deliveries().unwrap() {
+    for d in MockSpeakr::deliveries().unwrap() {
         let signed = webhook_verify::speakr::sign_delivery(
             MOCK_WEBHOOK_SECRET,
             &d.delivery_id,
@@ -125,7 +125,7 @@ fn hedy_sample_deliveries_map_to_sessions() {
     let verifiers =
         Verifiers::new().hedy(hedy_client::webhooks::Verifier::new([MOCK_WEBHOOK_SECRET]));
     let mut rows = Vec::new();
-    for d in MockHedy::sample_deliveries() {
+    for d in MockHedy::deliveries().unwrap() {
         let signed =
             webhook_verify::hedy::sign_event(MOCK_WEBHOOK_SECRET, d.event_type.as_str(), &d.body)
                 .unwrap();
@@ -170,7 +170,7 @@ fn heilo_documented_deliveries_map_to_calls() {
     let verifiers =
         Verifiers::new().heilo(heilo_client::webhooks::Verifier::new([MOCK_SIGNING_SECRET]));
     let mut rows = Vec::new();
-    for d in MockHeilo::documented_deliveries().unwrap() {
+    for d in MockHeilo::deliveries().unwrap() {
         let signed = webhook_verify::heilo::sign_event(
             MOCK_SIGNING_SECRET,
             now(),
@@ -223,7 +223,7 @@ fn heilo_documented_deliveries_map_to_calls() {
 
 #[test]
 fn healthie_deliveries_map_to_appointments() {
-    use healthie_client::mock_deliveries::{Delivery, MOCK_SIGNING_SECRET};
+    use healthie_client::mock::{Delivery, MOCK_SIGNING_SECRET};
     use healthie_client::webhooks::{Dialect, EventType, ThinEvent};
     const URL: &str = "https://receiver.example/healthie";
     let verifiers = Verifiers::new().healthie(healthie_client::webhooks::Verifier::new(
@@ -260,7 +260,9 @@ fn healthie_deliveries_map_to_appointments() {
     let mut rows = Vec::new();
     for (i, event) in events.iter().enumerate() {
         let dialect = [Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421][i % 3];
-        let d = Delivery::for_event(MOCK_SIGNING_SECRET, dialect, URL, event, now()).unwrap();
+        let d = Delivery::for_event(event)
+            .signed(MOCK_SIGNING_SECRET, dialect, URL, now())
+            .unwrap();
         let delivery = verifiers
             .verify(Vendor::Healthie, &d.headers, &d.body)
             .unwrap();
@@ -270,7 +272,14 @@ fn healthie_deliveries_map_to_appointments() {
     }
     // Healthie's numeric id, without `resource_id_type`.
     let body = br#"{"resource_id":1004,"event_type":"appointment.transcript_available","changed_fields":[]}"#;
-    let d = Delivery::signed(MOCK_SIGNING_SECRET, Dialect::Legacy, URL, &body[..], now()).unwrap();
+    let d = healthie_client::mock::SignedDelivery::new(
+        MOCK_SIGNING_SECRET,
+        Dialect::Legacy,
+        URL,
+        &body[..],
+        now(),
+    )
+    .unwrap();
     let delivery = verifiers
         .verify(Vendor::Healthie, &d.headers, &d.body)
         .unwrap();
@@ -304,7 +313,7 @@ fn healthie_deliveries_map_to_appointments() {
 #[test]
 fn rejected_deliveries_say_what_to_answer() {
     use hedy_client::mock::MockHedy;
-    let sample = &MockHedy::sample_deliveries()[2];
+    let sample = &MockHedy::deliveries().unwrap()[2];
     let signed = webhook_verify::hedy::sign_event(
         "another-secret",
         sample.event_type.as_str(),
@@ -370,16 +379,16 @@ async fn one_handler_turns_each_vendors_ready_event_into_its_transcript() {
             [hedy.webhook_secret()],
         ))
         .heilo(heilo_client::webhooks::Verifier::new([
-            heilo.signing_secret()
+            heilo.webhook_secret()
         ]))
         .healthie(healthie_client::webhooks::Verifier::new(
-            [healthie.signing_secret()],
+            [healthie.webhook_secret()],
             "POST",
             "/hooks/healthie",
         ));
 
     // Speakr: `recording.transcription.completed` for recording 1, fetched.
-    let d = speakr_client::mock::MockSpeakr::recorded_deliveries().unwrap()[3].clone();
+    let d = speakr_client::mock::MockSpeakr::deliveries().unwrap()[3].clone();
     let h = webhook_verify::speakr::sign_delivery(
         speakr.webhook_secret(),
         &d.delivery_id,
@@ -393,17 +402,17 @@ async fn one_handler_turns_each_vendors_ready_event_into_its_transcript() {
     assert_eq!(t.source, Some(Source::new(Vendor::Speakr, "1")));
 
     // Hedy: `session.ended`, carried.
-    let d = hedy_client::mock::MockHedy::sample_delivery(&HedyEvent::SessionEnded, BodyForm::Flat)
-        .unwrap();
+    let d =
+        hedy_client::mock::MockHedy::delivery(&HedyEvent::SessionEnded, BodyForm::Flat).unwrap();
     let h =
         webhook_verify::hedy::sign_event(hedy.webhook_secret(), "session.ended", &d.body).unwrap();
     let t = ready_transcript(&verifiers, &hedy.client().unwrap(), &headers(h), &d.body).await;
     assert_eq!(t.to_text(), "Good morning everyone...\n");
 
     // Heilo: `call.completed`, carried.
-    let d = heilo_client::mock::MockHeilo::documented_delivery("call.completed").unwrap();
+    let d = heilo_client::mock::MockHeilo::delivery("call.completed").unwrap();
     let h = webhook_verify::heilo::sign_event(
-        heilo.signing_secret(),
+        heilo.webhook_secret(),
         now(),
         &d.event_id,
         &d.event_type,
@@ -419,14 +428,14 @@ async fn one_handler_turns_each_vendors_ready_event_into_its_transcript() {
         "Appointment",
         "1001",
     );
-    let d = healthie_client::mock_deliveries::Delivery::for_event(
-        healthie.signing_secret(),
-        Dialect::Rfc9421,
-        "http://127.0.0.1/hooks/healthie",
-        &event,
-        now(),
-    )
-    .unwrap();
+    let d = healthie_client::mock::Delivery::for_event(&event)
+        .signed(
+            healthie.webhook_secret(),
+            Dialect::Rfc9421,
+            "http://127.0.0.1/hooks/healthie",
+            now(),
+        )
+        .unwrap();
     let t = ready_transcript(&verifiers, &healthie.client().unwrap(), &d.headers, &d.body).await;
     assert_eq!(t.speakers(), ["Dana Reyes", "Ari Client"]);
     assert_eq!(t.segments.len(), 3);

@@ -287,7 +287,7 @@ async fn heilo_through_the_generic_source() {
         "meta": { "timestamp": "2026-06-04T09:20:00Z" }
     });
     Mock::given(method("GET"))
-        .and(path(format!("/api/v1/calls/{HEILO_CALL}")))
+        .and(path(format!("/calls/{HEILO_CALL}")))
         .respond_with(ResponseTemplate::new(200).set_body_json(call))
         .with_priority(1)
         .mount(mock.server())
@@ -321,12 +321,8 @@ async fn heilo_through_the_generic_source() {
             language: Some("pl"),
             summary: Some("Follow-up on the roof repair quote."),
             requests: &[
-                ("GET", "/api/v1/calls", 1),
-                (
-                    "GET",
-                    "/api/v1/calls/6b1d3c2e-8f4a-4e5b-9c7d-1a2b3c4d5e01",
-                    3,
-                ),
+                ("GET", "/calls", 1),
+                ("GET", "/calls/6b1d3c2e-8f4a-4e5b-9c7d-1a2b3c4d5e01", 3),
             ],
             without_credentials: &[],
         },

@@ -156,8 +156,13 @@ impl RateLimits {
             .adapt_to_headers(self.adapt_to_headers)
             .clock(clock);
         // With no overall quota, a cell that never limits on its own keeps the header
-        // adaptation working.
-        builder = builder.overall(self.overall.unwrap_or(Quota::per_second(u32::MAX)));
+        // adaptation working. Its burst is the whole quota: with a burst of one, requests made
+        // at the same instant would each wait its one-nanosecond interval, which a timer
+        // rounds up to a millisecond.
+        builder = builder.overall(
+            self.overall
+                .unwrap_or(Quota::per_second(u32::MAX).with_burst(u32::MAX)),
+        );
         for (class, quota) in &self.classes {
             builder = builder.class(*class, *quota);
         }

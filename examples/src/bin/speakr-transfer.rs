@@ -103,8 +103,8 @@ async fn measure(dir: &Path) -> Result<()> {
         child.id().unwrap_or_default()
     );
 
-    let speakr = SpeakrClient::builder(format!("http://127.0.0.1:{port}"))
-        .token(TOKEN)
+    let speakr = SpeakrClient::builder(TOKEN)
+        .base_url(format!("http://127.0.0.1:{port}"))
         .without_rate_limits()
         .build()?;
 

@@ -81,22 +81,22 @@ impl Vendor {
         match self {
             Vendor::Hedy(m) => (
                 vec!["--base-url".into(), m.uri()],
-                vec![("HEDY_API_KEY", m.api_key().to_owned())],
+                vec![("HEDY_API_KEY", m.credential().to_owned())],
             ),
             Vendor::Speakr(m) => (
                 vec![],
                 vec![
                     ("SPEAKR_URL", m.uri()),
-                    ("SPEAKR_TOKEN", m.token().to_owned()),
+                    ("SPEAKR_TOKEN", m.credential().to_owned()),
                 ],
             ),
             Vendor::Heilo(m) => (
-                vec!["--base-url".into(), m.base_url()],
-                vec![("HEILO_API_KEY", m.api_key().to_owned())],
+                vec!["--base-url".into(), m.uri()],
+                vec![("HEILO_API_KEY", m.credential().to_owned())],
             ),
             Vendor::Healthie(m) => (
                 vec!["--base-url".into(), m.endpoint()],
-                vec![("HEALTHIE_API_KEY", m.api_key().to_owned())],
+                vec![("HEALTHIE_API_KEY", m.credential().to_owned())],
             ),
         }
     }
@@ -161,7 +161,7 @@ impl Vendor {
             Vendor::Healthie(_) => "graphql:Appointments:",
             Vendor::Hedy(_) => "/sessions",
             Vendor::Speakr(_) => "/api/v1/recordings",
-            Vendor::Heilo(_) => "/api/v1/calls",
+            Vendor::Heilo(_) => "/calls",
         }
     }
 
@@ -173,7 +173,7 @@ impl Vendor {
             Vendor::Healthie(_) => format!("graphql:Appointment:{id}"),
             Vendor::Hedy(_) => format!("/sessions/{id}"),
             Vendor::Speakr(_) => format!("/api/v1/recordings/{id}/transcript"),
-            Vendor::Heilo(_) => format!("/api/v1/calls/{id}"),
+            Vendor::Heilo(_) => format!("/calls/{id}"),
         }
     }
 

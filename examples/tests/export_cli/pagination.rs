@@ -125,7 +125,7 @@ async fn a_heilo_listing_that_repeats_its_page_is_stopped() {
         .map(|c| c["call_id"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ids.len(), 2);
-    Mock::given(|req: &Request| key(req) == "/api/v1/calls")
+    Mock::given(|req: &Request| key(req) == "/calls")
         .respond_with(move |req: &Request| {
             let mut page = first.clone();
             page["data"]["page"] = json!(page_number(req, "page"));

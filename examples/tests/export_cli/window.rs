@@ -113,7 +113,7 @@ async fn the_last_day_of_the_window_is_exported_and_indexed_by_the_field_it_filt
                 assert_eq!(record["meeting_date"], "2026-11-20T10:00:00");
             }
             "heilo" => assert_eq!(
-                queries(&v, "/api/v1/calls").await,
+                queries(&v, "/calls").await,
                 ["page=1&limit=100&dateFrom=2026-06-04T00%3A00%3A00Z&dateTo=2026-06-07T00%3A00%3A00Z"]
             ),
             "hedy" => {

@@ -218,7 +218,7 @@ pub fn now() -> u64 {
 
 /// A recorded Speakr delivery, signed now with the mock's secret.
 pub fn speakr_delivery(delivery_id: &str) -> Signed {
-    let recorded = MockSpeakr::recorded_deliveries()
+    let recorded = MockSpeakr::deliveries()
         .unwrap()
         .into_iter()
         .find(|d| d.delivery_id == delivery_id)
@@ -255,7 +255,7 @@ pub fn hedy_delivery(body: &[u8]) -> Signed {
 
 /// Hedy's sample `session.ended`, with its JSON changed by `edit`.
 pub fn hedy_ended(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Vec<u8> {
-    let sample = MockHedy::sample_delivery(&HedyEvent::SessionEnded, BodyForm::Flat).unwrap();
+    let sample = MockHedy::delivery(&HedyEvent::SessionEnded, BodyForm::Flat).unwrap();
     let mut body: Value = serde_json::from_slice(&sample.body).unwrap();
     edit(body.as_object_mut().unwrap());
     serde_json::to_vec(&body).unwrap()
@@ -306,14 +306,14 @@ pub fn healthie_delivery(appointment: &str) -> Signed {
         "Appointment",
         appointment,
     );
-    let delivery = healthie_client::mock_deliveries::Delivery::for_event(
-        healthie_client::mock::MOCK_SIGNING_SECRET,
-        Dialect::Legacy,
-        "/hooks/healthie",
-        &event,
-        now(),
-    )
-    .unwrap();
+    let delivery = healthie_client::mock::Delivery::for_event(&event)
+        .signed(
+            healthie_client::mock::MOCK_SIGNING_SECRET,
+            Dialect::Legacy,
+            "/hooks/healthie",
+            now(),
+        )
+        .unwrap();
     let headers = delivery
         .headers
         .iter()

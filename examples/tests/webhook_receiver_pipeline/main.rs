@@ -38,7 +38,7 @@ async fn every_vendor_transcript_is_written_once() {
         MockHealthie::start().await,
     );
     let dir = Scratch::new("every");
-    let (hedy_url, heilo_url, healthie_url) = (hedy.uri(), heilo.base_url(), healthie.endpoint());
+    let (hedy_url, heilo_url, healthie_url) = (hedy.uri(), heilo.uri(), healthie.endpoint());
     let speakr_url = speakr.uri();
     let mut rx = Receiver::start(
         &[
@@ -56,13 +56,13 @@ async fn every_vendor_transcript_is_written_once() {
         &[
             ("SPEAKR_WEBHOOK_SECRET", speakr.webhook_secret()),
             ("HEDY_WEBHOOK_SECRET", hedy.webhook_secret()),
-            ("HEILO_SIGNING_SECRET", heilo.signing_secret()),
-            ("HEALTHIE_WEBHOOK_SECRET", healthie.signing_secret()),
+            ("HEILO_SIGNING_SECRET", heilo.webhook_secret()),
+            ("HEALTHIE_WEBHOOK_SECRET", healthie.webhook_secret()),
             ("SPEAKR_URL", &speakr_url),
-            ("SPEAKR_TOKEN", speakr.token()),
-            ("HEDY_API_KEY", hedy.api_key()),
-            ("HEILO_API_KEY", heilo.api_key()),
-            ("HEALTHIE_API_KEY", healthie.api_key()),
+            ("SPEAKR_TOKEN", speakr.credential()),
+            ("HEDY_API_KEY", hedy.credential()),
+            ("HEILO_API_KEY", heilo.credential()),
+            ("HEALTHIE_API_KEY", healthie.credential()),
         ],
     )
     .await;
@@ -134,7 +134,7 @@ async fn every_vendor_transcript_is_written_once() {
     assert_file(&dir, &name, Format::Text, &carried);
     assert_eq!(post(&rx.base, &delivery).await.status, 200);
     check(&rx.words().await, "heilo", "call.completed", "duplicate");
-    let call = "/api/v1/calls/3fa85f64-5717-4562-b3fc-2c963f66afa6";
+    let call = "/calls/3fa85f64-5717-4562-b3fc-2c963f66afa6";
     assert_eq!(count(heilo.server(), get(call)).await, 0);
 
     // Healthie: the appointment, then its AI-Scribe VTT from the expiring URL, no credentials.
@@ -198,9 +198,9 @@ async fn a_failed_fetch_is_answered_503_and_its_retry_writes_the_file_once() {
         ],
         &[
             ("SPEAKR_WEBHOOK_SECRET", speakr.webhook_secret()),
-            ("HEALTHIE_WEBHOOK_SECRET", healthie.signing_secret()),
-            ("SPEAKR_TOKEN", speakr.token()),
-            ("HEALTHIE_API_KEY", healthie.api_key()),
+            ("HEALTHIE_WEBHOOK_SECRET", healthie.webhook_secret()),
+            ("SPEAKR_TOKEN", speakr.credential()),
+            ("HEALTHIE_API_KEY", healthie.credential()),
         ],
     )
     .await;
@@ -317,7 +317,7 @@ async fn replicas(redis: &str, prefix: &str, dir: &Scratch, speakr: &MockSpeakr)
     ];
     let env = [
         ("SPEAKR_WEBHOOK_SECRET", speakr.webhook_secret()),
-        ("SPEAKR_TOKEN", speakr.token()),
+        ("SPEAKR_TOKEN", speakr.credential()),
     ];
     [
         Receiver::start(&args, &env).await,

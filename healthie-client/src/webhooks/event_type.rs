@@ -75,6 +75,14 @@ macro_rules! event_types {
     };
 }
 
+/// An event type in either wire form: a `WebhookEventType` enum value (`APPOINTMENT_CREATED`,
+/// `2026-01-01`) or the delivery's dotted string (`appointment.created`, the baseline and
+/// deliveries).
+pub(crate) fn event_type_from_wire(raw: &str) -> EventType {
+    // `EventType` reads both spellings.
+    EventType::from(raw)
+}
+
 impl EventType {
     /// The resource part of the delivery form: `appointment` for `appointment.created`
     /// (everything before the first `.`; the whole string if there is none).

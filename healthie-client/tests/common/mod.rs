@@ -52,9 +52,9 @@ pub fn baseline_client(server: &MockServer) -> HealthieClient {
 
 pub fn client_with(server: &MockServer, version: ApiVersion, retry: RetryPolicy) -> HealthieClient {
     HealthieClient::builder(KEY)
-        .endpoint(endpoint(server))
+        .base_url(endpoint(server))
         .api_version(version)
-        .no_rate_limit()
+        .without_rate_limits()
         .configure(move |core| core.retry_policy(retry).timeout(Duration::from_secs(2)))
         .build()
         .unwrap()

@@ -2,7 +2,7 @@
 //! query and body matchers.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use heilo_client::{HeiloClient, RateLimits, RetryPolicy};
+use heilo_client::{HeiloClient, RetryPolicy};
 use wiremock::matchers::{header, method, path};
 use wiremock::{MockBuilder, MockServer, ResponseTemplate};
 
@@ -38,7 +38,7 @@ pub fn client(server: &MockServer) -> HeiloClient {
 pub fn client_with(server: &MockServer, retry: RetryPolicy) -> HeiloClient {
     HeiloClient::builder(KEY)
         .base_url(base(server))
-        .rate_limits(RateLimits::off())
+        .without_rate_limits()
         .configure(move |core| core.retry_policy(retry))
         .build()
         .unwrap()

@@ -5,7 +5,8 @@ use std::path::Path;
 use client_core::{ByteStream, ErrorKind};
 use tokio::io::AsyncWrite;
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::Error;
 
 /// A `GET /recordings/{id}/audio` download. Speakr either sends the file or redirects (302) to
@@ -35,7 +36,7 @@ impl AudioDownload<'_> {
             .get("/recordings/{id}/audio")
             .param(self.id)
             .query_opt("download", self.download)
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_stream()
             .await;
         match first {

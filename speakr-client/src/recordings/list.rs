@@ -4,11 +4,13 @@ use std::sync::Arc;
 
 use client_core::{Client, Page, Paginator, RequestBuilder};
 use futures::stream::BoxStream;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use super::{Recording, PER_PAGE_RANGE};
-use crate::client::{class, SpeakrClient};
-use crate::types::null_as_default;
+use crate::client::SpeakrClient;
+use crate::rate_classes;
+use crate::types::{null_as_default, page_with_extra};
 use crate::Error;
 
 /// The `status` filter of the listing (lower case on the wire). `QUEUED` recordings appear only
@@ -132,7 +134,7 @@ impl ListParams {
             .query_opt("q", self.q.as_deref())
             .query_opt("inbox", self.inbox)
             .query_opt("starred", self.starred)
-            .rate_class(class::GET);
+            .rate_class(rate_classes::GET);
         if let Some(n) = self.per_page.filter(|n| !PER_PAGE_RANGE.contains(n)) {
             r = r.invalid(format!("per_page must be within 1..=100, got {n}"));
         }
@@ -227,12 +229,16 @@ impl<'a> ListRecordings<'a> {
         self
     }
 
-    /// `GET /recordings`: one page.
-    pub async fn send(self) -> Result<RecordingPage, Error> {
-        self.params
+    /// `GET /recordings`: one page. Its [`Page`] carries the server's `pagination`: `number`
+    /// (`page`), `per_page`, `total`, `total_pages`, `has_more` (`has_next`) and, in `extra`,
+    /// `has_prev`; any other envelope member is kept in `extra` too.
+    pub async fn send(self) -> Result<Page<Recording>, Error> {
+        let envelope: Envelope<Recording> = self
+            .params
             .request(&self.client.core, None)
             .send_json()
-            .await
+            .await?;
+        Ok(envelope.into_page())
     }
 
     /// `GET /recordings`, page after page (`page`, `per_page`, `has_next`) with the same
@@ -245,22 +251,14 @@ impl<'a> ListRecordings<'a> {
     /// exist (Speakr's totals are computed with the same filters in the same response, so a
     /// disagreement means recordings would be missed).
     pub fn paginator(self) -> Paginator<Recording> {
-        self.walk(
-            |page: &RecordingPage| page.pagination,
-            |page: RecordingPage| page.recordings,
-        )
-        .key_by(|recording: &Recording| recording.id)
+        self.walk().key_by(|recording: &Recording| recording.id)
     }
 
     /// Like [`ListRecordings::paginator`], but each recording is kept exactly as the server
     /// sent it (for archiving every field, known or not). The same guards apply; a recording
     /// is told apart by its `id`.
     pub fn records(self) -> Paginator<serde_json::Value> {
-        self.walk(
-            |page: &RawPage| page.pagination,
-            |page: RawPage| page.recordings,
-        )
-        .key_by(|record: &serde_json::Value| {
+        self.walk().key_by(|record: &serde_json::Value| {
             // A record without an id is told apart by all of its text.
             record
                 .get("id")
@@ -268,15 +266,10 @@ impl<'a> ListRecordings<'a> {
         })
     }
 
-    /// The guarded page-number walk, decoding each page as `P`.
-    fn walk<P, T>(
-        self,
-        pagination: fn(&P) -> Option<Pagination>,
-        items: fn(P) -> Vec<T>,
-    ) -> Paginator<T>
+    /// The guarded page-number walk, decoding each recording as `T`.
+    fn walk<T>(self) -> Paginator<T>
     where
-        P: serde::de::DeserializeOwned + Send + 'static,
-        T: Send + 'static,
+        T: DeserializeOwned + Send + 'static,
     {
         let core = self.client.core.clone();
         let params = Arc::new(self.params);
@@ -285,19 +278,8 @@ impl<'a> ListRecordings<'a> {
             let core = core.clone();
             let params = params.clone();
             async move {
-                let page: P = params.request(&core, Some(n)).send_json().await?;
-                let pagination = pagination(&page);
-                let mut items = Page::new(items(page));
-                if let Some(p) = pagination {
-                    items = items.has_more(p.has_next);
-                    if let Some(total) = p.total {
-                        items = items.total(total);
-                    }
-                    if let Some(pages) = p.total_pages {
-                        items = items.total_pages(pages);
-                    }
-                }
-                Ok(items)
+                let envelope: Envelope<T> = params.request(&core, Some(n)).send_json().await?;
+                Ok(envelope.into_page())
             }
         })
     }
@@ -309,47 +291,83 @@ impl<'a> ListRecordings<'a> {
     }
 }
 
-/// One page of `GET /recordings`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[non_exhaustive]
-pub struct RecordingPage {
-    /// The recordings (the list shape).
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub recordings: Vec<Recording>,
-    /// Where this page stands.
-    #[serde(default)]
-    pub pagination: Option<Pagination>,
-}
-
-/// A page of `GET /recordings` with each recording as sent.
+/// One page of `GET /recordings` as sent, each recording decoded as `T`.
 #[derive(Deserialize)]
-struct RawPage {
-    #[serde(default, deserialize_with = "null_as_default")]
-    recordings: Vec<serde_json::Value>,
+#[serde(bound(deserialize = "T: DeserializeOwned"))]
+struct Envelope<T> {
+    #[serde(default = "Vec::new", deserialize_with = "null_as_default")]
+    recordings: Vec<T>,
     #[serde(default)]
     pagination: Option<Pagination>,
+    /// Members this version does not know.
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<T> Envelope<T> {
+    fn into_page(self) -> Page<T> {
+        let mut page = page_with_extra(self.recordings, self.rest);
+        if let Some(p) = self.pagination {
+            // A `pagination` without `has_next` says there is no next page.
+            page = page
+                .position(p.page, p.per_page)
+                .has_more(p.has_next.unwrap_or(false));
+            if let Some(has_prev) = p.has_prev {
+                page = page.extra("has_prev", has_prev.into());
+            }
+            if let Some(total) = p.total {
+                page = page.total(total);
+            }
+            if let Some(pages) = p.total_pages {
+                page = page.total_pages(pages);
+            }
+        }
+        page
+    }
 }
 
 /// The `pagination` object.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[non_exhaustive]
-pub struct Pagination {
-    /// This page's number.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+struct Pagination {
     #[serde(default)]
-    pub page: u64,
-    /// The page size.
+    page: Option<u64>,
     #[serde(default)]
-    pub per_page: u64,
-    /// Recordings matching the filters, when sent.
+    per_page: Option<u64>,
     #[serde(default)]
-    pub total: Option<u64>,
-    /// Pages in all, when sent.
+    total: Option<u64>,
     #[serde(default)]
-    pub total_pages: Option<u64>,
-    /// Whether a next page exists.
+    total_pages: Option<u64>,
     #[serde(default)]
-    pub has_next: bool,
-    /// Whether a previous page exists.
+    has_next: Option<bool>,
     #[serde(default)]
-    pub has_prev: bool,
+    has_prev: Option<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_keeps_the_whole_envelope() {
+        let envelope: Envelope<serde_json::Value> = serde_json::from_str(
+            r#"{"recordings": [{"id": 1}], "pagination": {"page": 2, "per_page": 1, "total": 3,
+                "total_pages": 3, "has_next": true, "has_prev": true}, "facets": {"tags": 2}}"#,
+        )
+        .unwrap();
+        let page = envelope.into_page();
+        assert_eq!(page.items.len(), 1);
+        assert_eq!((page.number, page.per_page), (Some(2), Some(1)));
+        assert_eq!((page.total, page.total_pages), (Some(3), Some(3)));
+        assert_eq!(page.has_more, Some(true));
+        assert_eq!(page.extra["has_prev"], true);
+        assert_eq!(page.extra["facets"]["tags"], 2);
+
+        // No `has_next` in a `pagination`: no next page, as before.
+        let envelope: Envelope<serde_json::Value> =
+            serde_json::from_str(r#"{"recordings": null, "pagination": {"page": 1}}"#).unwrap();
+        let page = envelope.into_page();
+        assert!(page.items.is_empty());
+        assert_eq!(page.has_more, Some(false));
+        assert!(page.extra.is_empty());
+    }
 }

@@ -36,9 +36,7 @@ mod requests;
 mod upload;
 
 pub use download::AudioDownload;
-pub use list::{
-    FolderFilter, ListRecordings, Pagination, RecordingPage, SortBy, SortOrder, StatusFilter,
-};
+pub use list::{FolderFilter, ListRecordings, SortBy, SortOrder, StatusFilter};
 pub use models::*;
 pub use requests::{DetailFormat, GetRecording, Include, UpdateRecording};
 pub use upload::UploadRecording;
@@ -54,7 +52,8 @@ use client_core::{Client, ErrorKind};
 use serde::Deserialize;
 use tokio::io::AsyncRead;
 
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::types::{null_as_default, Ack};
 use crate::Error;
 
@@ -127,7 +126,7 @@ impl<'a> Recordings<'a> {
             .get("/recordings/{id}/transcript")
             .param(id)
             .query("format", format.as_str())
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await
     }
@@ -151,7 +150,7 @@ impl<'a> Recordings<'a> {
         self.core()
             .get("/recordings/{id}/summary")
             .param(id)
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await
     }
@@ -166,7 +165,7 @@ impl<'a> Recordings<'a> {
             .put("/recordings/{id}/summary")
             .param(id)
             .json(&serde_json::json!({ "summary": summary.into() }))
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await
     }
@@ -176,7 +175,7 @@ impl<'a> Recordings<'a> {
         self.core()
             .get("/recordings/{id}/notes")
             .param(id)
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await
     }
@@ -187,7 +186,7 @@ impl<'a> Recordings<'a> {
             .put("/recordings/{id}/notes")
             .param(id)
             .json(&serde_json::json!({ "notes": notes.into() }))
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await
     }
@@ -217,7 +216,7 @@ impl<'a> Recordings<'a> {
         self.core()
             .delete("/recordings/{id}")
             .param(id)
-            .rate_class(class::MODIFY)
+            .rate_class(rate_classes::MODIFY)
             .send_json()
             .await
     }
@@ -228,7 +227,7 @@ impl<'a> Recordings<'a> {
         self.core()
             .post("/recordings/{id}/regenerate_title")
             .param(id)
-            .rate_class(class::PROCESSING)
+            .rate_class(rate_classes::PROCESSING)
             .send_json()
             .await
     }
@@ -244,7 +243,7 @@ impl<'a> Recordings<'a> {
             .core()
             .get("/recordings/{id}/events")
             .param(id)
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await?;
         Ok(e.events)
@@ -256,7 +255,7 @@ impl<'a> Recordings<'a> {
         self.core()
             .get("/recordings/{id}/events/ics")
             .param(id)
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_text()
             .await
     }

@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::{Recording, UpdatedRecording};
-use crate::client::{class, SpeakrClient};
+use crate::client::SpeakrClient;
+use crate::rate_classes;
 use crate::types::{Patch, Timestamp};
 use crate::Error;
 
@@ -77,7 +78,7 @@ impl GetRecording<'_> {
                 }),
             )
             .query_opt("include", include)
-            .rate_class(class::GET)
+            .rate_class(rate_classes::GET)
             .send_json()
             .await
     }
@@ -192,7 +193,7 @@ impl UpdateRecording<'_> {
             .patch("/recordings/{id}")
             .param(self.id)
             .json(&self.body)
-            .rate_class(class::MODIFY);
+            .rate_class(rate_classes::MODIFY);
         if empty {
             request = request.invalid("an update needs at least one field");
         }

@@ -2,7 +2,7 @@
 //! query and empty-body matchers, and a small multipart parser to check what an upload sent.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use speakr_client::{RateLimits, RetryPolicy, SpeakrClient, TokenPlacement};
+use speakr_client::{RetryPolicy, SpeakrClient, TokenPlacement};
 use wiremock::matchers::{header, method, path};
 use wiremock::{MockBuilder, MockServer, ResponseTemplate};
 
@@ -29,9 +29,10 @@ pub fn client_with(
     placement: TokenPlacement,
     retry: RetryPolicy,
 ) -> SpeakrClient {
-    SpeakrClient::builder(server.uri())
-        .token_in(TOKEN, placement)
-        .rate_limits(RateLimits::off())
+    SpeakrClient::builder(TOKEN)
+        .base_url(server.uri())
+        .token_placement(placement)
+        .without_rate_limits()
         .configure(move |core| core.retry_policy(retry))
         .build()
         .unwrap()

@@ -1,8 +1,6 @@
 //! Healthie events: appointments.
 
-use healthie_client::webhooks::{
-    verify_and_parse, EventType, ThinEvent, VerifiedEvent, Verifier, WebhookError,
-};
+use healthie_client::webhooks::{verify_and_parse, EventType, ThinEvent, Verifier, WebhookEvent};
 use http::HeaderMap;
 
 use super::{meeting_id, EventError, EventKind, MeetingEvent, NotAMeetingEvent, VerifiedDelivery};
@@ -27,35 +25,4 @@ impl TryFrom<&ThinEvent> for MeetingEvent {
     }
 }
 
-/// The delivery's event (see `TryFrom<&ThinEvent>`).
-impl TryFrom<&VerifiedEvent> for MeetingEvent {
-    type Error = NotAMeetingEvent;
-
-    fn try_from(delivery: &VerifiedEvent) -> Result<Self, Self::Error> {
-        MeetingEvent::try_from(&delivery.event)
-    }
-}
-
-pub(super) fn verify(
-    verifier: &Verifier,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<VerifiedDelivery, EventError> {
-    let delivery = verify_and_parse(verifier, headers, body).map_err(|e| match e {
-        WebhookError::Verify(source) => EventError::Rejected {
-            vendor: VENDOR,
-            source,
-        },
-        other => EventError::Payload {
-            vendor: VENDOR,
-            source: Box::new(other),
-        },
-    })?;
-    Ok(VerifiedDelivery {
-        vendor: VENDOR,
-        event_type: delivery.event.event_type.as_str().to_owned(),
-        idempotency_key: delivery.idempotency_key.clone(),
-        event: MeetingEvent::try_from(&delivery).ok(),
-        handshake: None,
-    })
-}
+webhook_event_delivery!(|_| None);

@@ -184,7 +184,7 @@ async fn source(cli: &Cli) -> Result<Source, Fatal> {
             match (env("HEDY_API_KEY"), base_url) {
                 (None, None) => {
                     let mock = MockHedy::start().await;
-                    let client = HedyClient::builder(mock.api_key())
+                    let client = HedyClient::builder(mock.credential())
                         .base_url(mock.uri())
                         .build()?;
                     let line = mock_line("Hedy", "HEDY_API_KEY", &mock.uri());
@@ -217,7 +217,7 @@ async fn source(cli: &Cli) -> Result<Source, Fatal> {
             match (url, env("SPEAKR_TOKEN")) {
                 (None, None) => {
                     let mock = MockSpeakr::start().await;
-                    let client = SpeakrClient::new(mock.uri(), mock.token())?;
+                    let client = SpeakrClient::new(mock.uri(), mock.credential())?;
                     let line = mock_line("Speakr", "SPEAKR_URL, SPEAKR_TOKEN", &mock.uri());
                     (
                         Box::new(speakr::Speakr::new(client)),
@@ -240,10 +240,10 @@ async fn source(cli: &Cli) -> Result<Source, Fatal> {
             match (env("HEILO_API_KEY"), base_url) {
                 (None, None) => {
                     let mock = MockHeilo::start().await;
-                    let client = HeiloClient::builder(mock.api_key())
-                        .base_url(mock.base_url())
+                    let client = HeiloClient::builder(mock.credential())
+                        .base_url(mock.uri())
                         .build()?;
-                    let line = mock_line("Heilo", "HEILO_API_KEY", &mock.base_url());
+                    let line = mock_line("Heilo", "HEILO_API_KEY", &mock.uri());
                     (
                         Box::new(heilo::Heilo::new(client)),
                         Some(Box::new(mock)),
@@ -270,8 +270,8 @@ async fn source(cli: &Cli) -> Result<Source, Fatal> {
             match (env("HEALTHIE_API_KEY"), base_url) {
                 (None, None) => {
                     let mock = MockHealthie::start().await;
-                    let client = HealthieClient::builder(mock.api_key())
-                        .endpoint(mock.endpoint())
+                    let client = HealthieClient::builder(mock.credential())
+                        .base_url(mock.endpoint())
                         .build()?;
                     let line = mock_line("Healthie", "HEALTHIE_API_KEY", &mock.endpoint());
                     (
@@ -289,7 +289,7 @@ async fn source(cli: &Cli) -> Result<Source, Fatal> {
                     let mut builder = HealthieClient::builder(key).environment(environment);
                     let address = url.clone().unwrap_or(environment.endpoint().to_owned());
                     if let Some(url) = url {
-                        builder = builder.endpoint(url);
+                        builder = builder.base_url(url);
                     }
                     let line = format!("export: Healthie appointments from {address}");
                     (

@@ -5,8 +5,8 @@
 use futures::TryStreamExt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use healthie_client::mock::Delivery;
 use healthie_client::mock::{MockHealthie, MOCK_SIGNING_SECRET};
-use healthie_client::mock_deliveries::Delivery;
 use healthie_client::webhooks::{
     verify_and_parse, Dialect, EventType, RecordingTracker, ThinEvent, Verifier,
 };
@@ -127,7 +127,8 @@ pub async fn run() -> super::TourResult {
     ];
     for (event_type, dialect, offset) in stages {
         let event = ThinEvent::new(event_type, "Appointment", "1001");
-        let delivery = Delivery::for_event(MOCK_SIGNING_SECRET, dialect, registered, &event, now)?;
+        let delivery =
+            Delivery::for_event(&event).signed(MOCK_SIGNING_SECRET, dialect, registered, now)?;
         let verified = verify_and_parse(&verifier, &delivery.headers, &delivery.body)?;
         let seen = tracker.observe(&verified.event, start + Duration::from_secs(offset));
         println!(

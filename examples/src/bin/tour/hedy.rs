@@ -42,7 +42,12 @@ pub async fn run() -> super::TourResult {
 
     // One session with its highlights.
     let session = hedy.sessions().get("sess_7Qm2xK9aL0").await?;
-    let highlights = hedy.sessions().highlights(&session.session_id).await?;
+    let highlights = hedy
+        .sessions()
+        .highlights(&session.session_id)
+        .send()
+        .await?
+        .items;
     println!(
         "session {} \"{}\": {:.0} s from start to end, recap: {}",
         session.session_id,
@@ -102,7 +107,7 @@ pub async fn run() -> super::TourResult {
         .respond_with(ResponseTemplate::new(200))
         .mount(&receiver)
         .await;
-    let sample = MockHedy::sample_delivery(&EventType::SessionEnded, BodyForm::Flat)
+    let sample = MockHedy::delivery(&EventType::SessionEnded, BodyForm::Flat)
         .ok_or("no session.ended sample")?;
     mock.deliver(&format!("{}/hook", receiver.uri()), &sample)
         .await?;

@@ -5,8 +5,8 @@ use futures::TryStreamExt;
 use heilo_client::calls::Direction;
 use heilo_client::error::ErrorCode;
 use heilo_client::mock::MockHeilo;
-use heilo_client::webhook_subscriptions::{NewWebhookSubscription, VerificationMode};
 use heilo_client::webhooks::{verify_and_parse, Event, EventType, Verifier};
+use heilo_client::webhooks_api::{NewWebhookSubscription, VerificationMode};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -89,7 +89,7 @@ pub async fn run() -> super::TourResult {
 
     // A webhook subscription; its signing secret comes back once.
     let created = heilo
-        .webhook_subscriptions()
+        .webhooks()
         .create(
             NewWebhookSubscription::new(
                 "https://crm.example.com/hooks/heilo",
@@ -131,7 +131,7 @@ pub async fn run() -> super::TourResult {
     );
 
     // A signed call.completed delivery, verified and parsed.
-    let delivery = MockHeilo::documented_delivery("call.completed")?;
+    let delivery = MockHeilo::delivery("call.completed")?;
     let answer = mock.deliver(&url, &delivery).await?;
     println!("delivery answered: {}", answer.status.as_u16());
     let received = receiver.received_requests().await.unwrap_or_default();
@@ -149,7 +149,7 @@ pub async fn run() -> super::TourResult {
     let mut tampered = request.body.clone();
     tampered.extend_from_slice(b" ");
     match verify_and_parse(
-        &Verifier::new(mock.signing_secret()),
+        &Verifier::new(mock.webhook_secret()),
         &request.headers,
         &tampered,
     ) {

@@ -73,7 +73,7 @@ pub async fn run() -> super::TourResult {
         .respond_with(ResponseTemplate::new(200))
         .mount(&receiver)
         .await;
-    let deliveries = MockSpeakr::recorded_deliveries()?;
+    let deliveries = MockSpeakr::deliveries()?;
     let first_created = deliveries
         .iter()
         .find(|d| d.event_type == "recording.created")

@@ -33,7 +33,7 @@ pub async fn run() -> super::TourResult {
         )?;
     }
 
-    let completed = heilo_client::mock::MockHeilo::documented_deliveries()?
+    let completed = heilo_client::mock::MockHeilo::deliveries()?
         .into_iter()
         .find(|d| d.event_type == "call.completed")
         .ok_or("no documented call.completed delivery")?;

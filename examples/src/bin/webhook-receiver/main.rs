@@ -433,8 +433,8 @@ async fn transcript_pipelines(
             ))
             .into());
         };
-        let client = speakr_client::SpeakrClient::builder(url)
-            .token(token)
+        let client = speakr_client::SpeakrClient::builder(token)
+            .base_url(url)
             .configure(one_attempt)
             .build()?;
         add(
@@ -505,7 +505,7 @@ async fn transcript_pipelines(
             .clone()
             .unwrap_or(healthie_client::PRODUCTION_ENDPOINT.to_owned());
         let client = healthie_client::HealthieClient::builder(key)
-            .endpoint(endpoint.as_str())
+            .base_url(endpoint.as_str())
             .configure(one_attempt)
             .build()?;
         add(

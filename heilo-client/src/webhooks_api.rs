@@ -1,5 +1,5 @@
-//! Webhook subscriptions: `POST /webhook-subscriptions`, the one subscription endpoint Heilo's
-//! reference names.
+//! Webhook management ([`HeiloClient::webhooks`]): `POST /webhook-subscriptions`, the one
+//! subscription endpoint Heilo's reference names. Receiving deliveries is [`crate::webhooks`].
 //!
 //! **What is documented and what is not.** The reference says that the verification mode is
 //! picked "at subscription creation (`verification_mode` in `POST /api/v1/webhook-subscriptions`,
@@ -22,10 +22,10 @@
 //! ```no_run
 //! # fn save_to_vault(_: &str) {}
 //! # async fn run(heilo: heilo_client::HeiloClient) -> Result<(), heilo_client::Error> {
-//! use heilo_client::webhook_subscriptions::{NewWebhookSubscription, VerificationMode};
+//! use heilo_client::webhooks_api::{NewWebhookSubscription, VerificationMode};
 //! use heilo_client::webhooks::EventType;
 //! let created = heilo
-//!     .webhook_subscriptions()
+//!     .webhooks()
 //!     .create(
 //!         NewWebhookSubscription::new(
 //!             "https://crm.example.com/hooks/heilo",
@@ -206,13 +206,13 @@ impl CreatedSubscription {
     }
 }
 
-/// The webhook subscription endpoints.
+/// The webhook subscription endpoints ([`HeiloClient::webhooks`]).
 #[derive(Debug, Clone, Copy)]
-pub struct WebhookSubscriptions<'a> {
+pub struct Webhooks<'a> {
     pub(crate) client: &'a HeiloClient,
 }
 
-impl WebhookSubscriptions<'_> {
+impl Webhooks<'_> {
     /// `POST /webhook-subscriptions`: create a subscription. Heilo then POSTs
     /// `webhook.subscription.verify` to the URL, which must answer it (see
     /// [`VerificationMode`]) before deliveries start, and sends `webhook.test` first.

@@ -14,7 +14,7 @@ use crate::client::{HealthieClient, Schema};
 use crate::graphql::{Operation, OperationKind};
 use crate::paging::{Collection, Listing};
 use crate::types::{null_as_default, WebhookOrder};
-use crate::webhooks::EventType;
+use crate::webhooks::{event_type_from_wire, EventType};
 
 /// The selection of a `Webhook`.
 macro_rules! webhook_fields {
@@ -132,13 +132,6 @@ pub static EXPIRE_WEBHOOK_SIGNATURE: Operation = Operation {
         " }"
     )),
 };
-
-/// An event type in either wire form: a `WebhookEventType` enum value (`APPOINTMENT_CREATED`,
-/// `2026-01-01`) or the delivery's dotted string (`appointment.created`, the baseline).
-pub(crate) fn event_type_from_wire(raw: &str) -> EventType {
-    // `EventType` reads both spellings.
-    EventType::from(raw)
-}
 
 /// An event type as `schema` takes it in inputs.
 pub(crate) fn event_type_to_wire(event: &EventType, schema: Schema) -> String {
@@ -317,7 +310,8 @@ fn check_id(id: &str) -> Result<(), Error> {
 
 impl<'a> Webhooks<'a> {
     /// The subscriptions: `query Webhooks` (`webhooks(...)`), one page with
-    /// [`Listing::send`] or all with [`Listing::into_stream`].
+    /// [`Listing::send`], the pages with [`Listing::paginator`] or every subscription with
+    /// [`Listing::into_stream`].
     pub fn list(self) -> ListWebhooks {
         Listing::new(
             self.client,
@@ -539,7 +533,8 @@ pub struct WebhookFilters {
     order_by: Option<WebhookOrder>,
 }
 
-/// A pending `query Webhooks` (see [`Listing`] for paging, `send` and `into_stream`).
+/// A pending `query Webhooks` (see [`Listing`] for paging, `send`, `paginator` and
+/// `into_stream`).
 pub type ListWebhooks = Listing<Webhook, WebhookFilters>;
 
 impl Listing<Webhook, WebhookFilters> {
