@@ -17,6 +17,41 @@ use crate::retry::RetryPolicy;
 
 pub use wiremock;
 
+/// The accessors every vendor mock shares, over its `server: MockServer` field: `uri`,
+/// `credential`, `webhook_secret` and `server`. Used inside the mock's `impl` block with the
+/// credential it accepts and the secret it signs with:
+///
+/// ```ignore
+/// impl MockHedy {
+///     client_core::vendor_mock_methods!(MOCK_API_KEY, MOCK_WEBHOOK_SECRET);
+/// }
+/// ```
+#[macro_export]
+macro_rules! vendor_mock_methods {
+    ($credential:expr, $secret:expr) => {
+        /// The server's root URL (`http://127.0.0.1:<port>`): the base URL to give the
+        /// client builder's `base_url`.
+        pub fn uri(&self) -> String {
+            self.server.uri()
+        }
+
+        /// The credential the mock accepts (the client builder's argument).
+        pub fn credential(&self) -> &str {
+            $credential
+        }
+
+        /// The secret the mock signs its webhook deliveries with.
+        pub fn webhook_secret(&self) -> &str {
+            $secret
+        }
+
+        /// The underlying wiremock server (to inspect received requests or mount more routes).
+        pub fn server(&self) -> &$crate::mock::wiremock::MockServer {
+            &self.server
+        }
+    };
+}
+
 /// What a receiver answered to a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -9,7 +9,7 @@ use std::process::Stdio;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use client_core::{Client, RetryPolicy};
-use healthie_client::mock::{MockHealthie, MOCK_SIGNING_SECRET};
+use healthie_client::mock::{MockHealthie, MOCK_WEBHOOK_SECRET};
 use healthie_client::webhooks::{EventType as HealthieEvent, ThinEvent};
 use hedy_client::mock::MockHedy;
 use hedy_client::webhooks::{BodyForm, EventType};
@@ -279,7 +279,7 @@ async fn every_vendor_first_duplicate_and_tampered() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthie_ai_scribe_events_in_every_dialect() {
     let healthie = MockHealthie::start().await;
-    let mut rx = Receiver::start(&["--healthie-secret", MOCK_SIGNING_SECRET], &[]).await;
+    let mut rx = Receiver::start(&["--healthie-secret", MOCK_WEBHOOK_SECRET], &[]).await;
     for vendor in ["speakr", "hedy", "heilo"] {
         assert!(rx
             .line()

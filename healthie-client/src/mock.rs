@@ -62,7 +62,7 @@ pub use client_core::mock::Delivered;
 pub const MOCK_API_KEY: &str = "gh_sbox_mockHealthieApiKey0001";
 
 /// The signing secret of the mock's subscriptions (the one its deliveries are signed with).
-pub const MOCK_SIGNING_SECRET: &str = "whsec_mockHealthieSigningSecret0001";
+pub const MOCK_WEBHOOK_SECRET: &str = "whsec_mockHealthieSigningSecret0001";
 
 /// The path of the real GraphQL endpoint, which the mock also answers.
 pub const GRAPHQL_PATH: &str = "/graphql";
@@ -109,6 +109,8 @@ fn graphql_post() -> MockBuilder {
 }
 
 impl MockHealthie {
+    client_core::vendor_mock_methods!(MOCK_API_KEY, MOCK_WEBHOOK_SECRET);
+
     /// Start the server on a free local port with every route mounted.
     pub async fn start() -> MockHealthie {
         let server = MockServer::start().await;
@@ -139,30 +141,9 @@ impl MockHealthie {
         MockHealthie { server }
     }
 
-    /// The GraphQL endpoint: the server's root URL (`http://127.0.0.1:<port>`), to give
-    /// [`HealthieClientBuilder::base_url`].
-    pub fn uri(&self) -> String {
-        self.server.uri()
-    }
-
     /// The same endpoint at the real one's path, `<uri>/graphql`.
     pub fn endpoint(&self) -> String {
         format!("{}{GRAPHQL_PATH}", self.server.uri())
-    }
-
-    /// The API key the mock accepts.
-    pub fn credential(&self) -> &str {
-        MOCK_API_KEY
-    }
-
-    /// The secret the mock's subscriptions and deliveries sign with.
-    pub fn webhook_secret(&self) -> &str {
-        MOCK_SIGNING_SECRET
-    }
-
-    /// The underlying wiremock server (to inspect received requests or mount faults).
-    pub fn server(&self) -> &MockServer {
-        &self.server
     }
 
     /// A builder for this endpoint (`/graphql`, the real endpoint's path) with the mock's key
@@ -251,7 +232,7 @@ impl MockHealthie {
             .map(|d| d.as_secs())
             .unwrap_or_default();
         delivery
-            .signed(MOCK_SIGNING_SECRET, dialect, url, now)?
+            .signed(MOCK_WEBHOOK_SECRET, dialect, url, now)?
             .post(url)
             .await
     }
@@ -784,7 +765,7 @@ fn create_webhook(state: &State, variables: &Map<String, Value>, shape: Shape) -
     let id = state.next_id.fetch_add(1, Ordering::Relaxed).to_string();
     let mut hook = json!({
         "id": id, "event_type": null, "is_enabled": true, "should_retry": true,
-        "signature_secret": MOCK_SIGNING_SECRET, "url": null, "warned_at": null,
+        "signature_secret": MOCK_WEBHOOK_SECRET, "url": null, "warned_at": null,
         "webhook_events": [],
     });
     apply_webhook_input(state, &mut hook, &input);

@@ -251,7 +251,7 @@ async fn faults_can_be_injected_per_operation() {
 
 #[tokio::test]
 async fn a_signed_delivery_becomes_the_appointment_and_its_vtt() {
-    use healthie_client::mock::{Delivery, MOCK_SIGNING_SECRET};
+    use healthie_client::mock::{Delivery, MOCK_WEBHOOK_SECRET};
     use healthie_client::webhooks::{verify_and_parse, Dialect, ThinEvent, Verifier};
 
     let mock = MockHealthie::start().await;
@@ -268,7 +268,7 @@ async fn a_signed_delivery_becomes_the_appointment_and_its_vtt() {
             .unwrap()
             .as_secs();
         let delivery = Delivery::for_event(&event)
-            .signed(MOCK_SIGNING_SECRET, dialect, "/hooks/healthie", now)
+            .signed(MOCK_WEBHOOK_SECRET, dialect, "/hooks/healthie", now)
             .unwrap();
         let verified = verify_and_parse(&verifier, &delivery.headers, &delivery.body).unwrap();
         assert_eq!(verified.dialect, Some(dialect));

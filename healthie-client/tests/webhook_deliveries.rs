@@ -258,7 +258,7 @@ fn lifecycle_from_verified_deliveries() {
 mod mock {
     use super::*;
     use healthie_client::mock::{
-        Delivery, MockHealthie, SignedDelivery, DEFAULT_DIALECT, MOCK_SIGNING_SECRET,
+        Delivery, MockHealthie, SignedDelivery, DEFAULT_DIALECT, MOCK_WEBHOOK_SECRET,
     };
     use serde_json::json;
     use wiremock::matchers::method;
@@ -284,7 +284,7 @@ mod mock {
 
     async fn receiver(registered: &str) -> MockServer {
         let server = MockServer::start().await;
-        let verifier = Verifier::new(MOCK_SIGNING_SECRET, "POST", registered)
+        let verifier = Verifier::new(MOCK_WEBHOOK_SECRET, "POST", registered)
             .with_clock(webhook_verify::ManualClock::new(CREATED));
         Mock::given(method("POST"))
             .respond_with(Receiver(verifier))
@@ -304,7 +304,7 @@ mod mock {
         );
         for dialect in DIALECTS {
             let delivery = Delivery::for_event(&event)
-                .signed(MOCK_SIGNING_SECRET, dialect, &url, CREATED)
+                .signed(MOCK_WEBHOOK_SECRET, dialect, &url, CREATED)
                 .unwrap();
             assert_eq!(delivery.path_and_query, PATH);
             assert_eq!(delivery.dialect, dialect);
@@ -349,7 +349,7 @@ mod mock {
         let body = br#"{"resource_id":1,"resource_id_type":"Appointment","event_type":"appointment.recording_started"}"#;
         for dialect in DIALECTS {
             let mut delivery =
-                SignedDelivery::new(MOCK_SIGNING_SECRET, dialect, PATH, &body[..], CREATED)
+                SignedDelivery::new(MOCK_WEBHOOK_SECRET, dialect, PATH, &body[..], CREATED)
                     .unwrap();
             delivery.body = bytes::Bytes::from_static(
                 br#"{"resource_id":2,"resource_id_type":"Appointment","event_type":"appointment.recording_started"}"#,
@@ -367,7 +367,7 @@ mod mock {
             // Signed for the path the receiver sees, not the one registered.
             let other = format!("{}/hooks/healthie", server.uri());
             let misaddressed =
-                SignedDelivery::new(MOCK_SIGNING_SECRET, dialect, &other, &body[..], CREATED)
+                SignedDelivery::new(MOCK_WEBHOOK_SECRET, dialect, &other, &body[..], CREATED)
                     .unwrap();
             assert_eq!(misaddressed.path_and_query, "/hooks/healthie");
             assert_eq!(
@@ -377,7 +377,7 @@ mod mock {
         }
         // Valid signature, bad payload: 400.
         let bad = SignedDelivery::new(
-            MOCK_SIGNING_SECRET,
+            MOCK_WEBHOOK_SECRET,
             Dialect::Legacy,
             PATH,
             &b"[]"[..],
@@ -393,7 +393,7 @@ mod mock {
     #[test]
     fn deliveries_are_signed_for_the_registered_path() {
         let d = SignedDelivery::new(
-            MOCK_SIGNING_SECRET,
+            MOCK_WEBHOOK_SECRET,
             Dialect::Guide,
             "https://example.com/a/b?x=1&y=2",
             &b"{}"[..],
@@ -410,7 +410,7 @@ mod mock {
             .unwrap()
             .starts_with("sig1=:"));
         let err = SignedDelivery::new(
-            MOCK_SIGNING_SECRET,
+            MOCK_WEBHOOK_SECRET,
             Dialect::Legacy,
             "not a url",
             &b"{}"[..],
@@ -430,7 +430,7 @@ mod mock {
         let url = format!("http://{}/hooks", listener.local_addr().unwrap());
         drop(listener);
         let d =
-            SignedDelivery::new(MOCK_SIGNING_SECRET, Dialect::Legacy, &url, &b"{}"[..], 0).unwrap();
+            SignedDelivery::new(MOCK_WEBHOOK_SECRET, Dialect::Legacy, &url, &b"{}"[..], 0).unwrap();
         assert!(d.post(&url).await.is_err());
     }
 

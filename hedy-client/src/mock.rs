@@ -138,32 +138,14 @@ pub struct MockHedy {
 }
 
 impl MockHedy {
+    client_core::vendor_mock_methods!(MOCK_API_KEY, MOCK_WEBHOOK_SECRET);
+
     /// Start the server on a free local port with every route mounted.
     pub async fn start() -> MockHedy {
         let server = MockServer::start().await;
         let mock = MockHedy { server };
         mock.mount_routes().await;
         mock
-    }
-
-    /// The base URL (give it to [`crate::HedyClientBuilder::base_url`]).
-    pub fn uri(&self) -> String {
-        self.server.uri()
-    }
-
-    /// The API key the mock accepts ([`MOCK_API_KEY`]).
-    pub fn credential(&self) -> &str {
-        MOCK_API_KEY
-    }
-
-    /// The secret the mock signs deliveries with ([`MOCK_WEBHOOK_SECRET`]).
-    pub fn webhook_secret(&self) -> &str {
-        MOCK_WEBHOOK_SECRET
-    }
-
-    /// The underlying wiremock server (to inspect received requests or mount more routes).
-    pub fn server(&self) -> &MockServer {
-        &self.server
     }
 
     /// A client for this server with the mock's key and no client-side rate limit.

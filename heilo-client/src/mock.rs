@@ -48,7 +48,7 @@ pub const MOCK_API_KEY: &str = "hk_live_mockHeiloKey0001";
 
 /// The mock's signing secret: the one its `POST /webhook-subscriptions` returns and its
 /// deliveries are signed with.
-pub const MOCK_SIGNING_SECRET: &str = "heilo-mock-signing-secret";
+pub const MOCK_WEBHOOK_SECRET: &str = "heilo-mock-signing-secret";
 
 /// The `User-Agent` of the mock's deliveries.
 const USER_AGENT: &str = "heilo-client-mock/webhooks";
@@ -163,34 +163,14 @@ pub struct MockHeilo {
 }
 
 impl MockHeilo {
+    client_core::vendor_mock_methods!(MOCK_API_KEY, MOCK_WEBHOOK_SECRET);
+
     /// Start the server on a free local port with every route mounted.
     pub async fn start() -> MockHeilo {
         let server = MockServer::start().await;
         let mock = MockHeilo { server };
         mock.mount_routes().await;
         mock
-    }
-
-    /// The server's root URL (`http://127.0.0.1:<port>`), which serves the API the way
-    /// `https://www.heilo.io/api/v1` does: the base URL to give
-    /// [`HeiloClientBuilder::base_url`](crate::HeiloClientBuilder::base_url).
-    pub fn uri(&self) -> String {
-        self.server.uri()
-    }
-
-    /// The API key the mock accepts ([`MOCK_API_KEY`]).
-    pub fn credential(&self) -> &str {
-        MOCK_API_KEY
-    }
-
-    /// The secret the mock signs deliveries with ([`MOCK_SIGNING_SECRET`]).
-    pub fn webhook_secret(&self) -> &str {
-        MOCK_SIGNING_SECRET
-    }
-
-    /// The underlying wiremock server (to inspect received requests or mount more routes).
-    pub fn server(&self) -> &MockServer {
-        &self.server
     }
 
     /// A client for this server with the mock's key and no client-side rate limit.
@@ -263,7 +243,7 @@ impl MockHeilo {
         unix_seconds: u64,
     ) -> Result<Delivered, Error> {
         let headers = webhook_verify::heilo::sign_event(
-            MOCK_SIGNING_SECRET,
+            MOCK_WEBHOOK_SECRET,
             unix_seconds,
             &delivery.event_id,
             &delivery.event_type,
@@ -442,7 +422,7 @@ fn create_subscription(req: &Request) -> ResponseTemplate {
         data.insert("url".into(), json!(url));
         data.insert("event_types".into(), json!(event_types));
         data.insert("verification_mode".into(), json!(mode));
-        data.insert("signing_secret".into(), json!(MOCK_SIGNING_SECRET));
+        data.insert("signing_secret".into(), json!(MOCK_WEBHOOK_SECRET));
     }
     if let Some(envelope) = reply.as_object_mut() {
         envelope.insert("meta".into(), meta());

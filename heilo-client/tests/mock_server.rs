@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use futures::TryStreamExt;
 use heilo_client::calls::{CrmStatus, Direction};
-use heilo_client::mock::{Delivery, MockHeilo, MOCK_SIGNING_SECRET};
+use heilo_client::mock::{Delivery, MockHeilo, MOCK_WEBHOOK_SECRET};
 use heilo_client::webhooks::{verify_and_parse, Event, EventType, Verifier};
 use heilo_client::webhooks_api::{NewWebhookSubscription, VerificationMode};
 use heilo_client::ErrorKind;
@@ -94,7 +94,7 @@ async fn every_endpoint_against_the_mock() {
         .unwrap();
     assert_eq!(
         created.signing_secret.as_ref().map(|s| s.expose()),
-        Some(MOCK_SIGNING_SECRET)
+        Some(MOCK_WEBHOOK_SECRET)
     );
     assert_eq!(
         created.subscription.verification_mode,
@@ -129,7 +129,7 @@ async fn receiver(verifier: Verifier) -> MockServer {
 #[tokio::test]
 async fn deliveries_are_signed_verified_and_answered() {
     let mock = MockHeilo::start().await;
-    assert_eq!(mock.webhook_secret(), MOCK_SIGNING_SECRET);
+    assert_eq!(mock.webhook_secret(), MOCK_WEBHOOK_SECRET);
     let verifier = Verifier::new(mock.webhook_secret());
     let hook = receiver(verifier.clone()).await;
     let url = format!("{}/hook", hook.uri());

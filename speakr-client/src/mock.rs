@@ -55,32 +55,14 @@ pub struct MockSpeakr {
 }
 
 impl MockSpeakr {
+    client_core::vendor_mock_methods!(MOCK_TOKEN, MOCK_WEBHOOK_SECRET);
+
     /// Start the server on a free local port with every route mounted.
     pub async fn start() -> MockSpeakr {
         let server = MockServer::start().await;
         let mock = MockSpeakr { server };
         mock.mount_routes().await;
         mock
-    }
-
-    /// The instance's base URL (the client adds `/api/v1`).
-    pub fn uri(&self) -> String {
-        self.server.uri()
-    }
-
-    /// The API token the mock accepts.
-    pub fn credential(&self) -> &str {
-        MOCK_TOKEN
-    }
-
-    /// The secret the mock signs deliveries with.
-    pub fn webhook_secret(&self) -> &str {
-        MOCK_WEBHOOK_SECRET
-    }
-
-    /// The underlying wiremock server (to inspect received requests or mount more routes).
-    pub fn server(&self) -> &MockServer {
-        &self.server
     }
 
     /// A client for this server with the mock's token (bearer) and no client-side rate limit.

@@ -166,13 +166,13 @@ fn hedy_sample_deliveries_map_to_sessions() {
 
 #[test]
 fn heilo_documented_deliveries_map_to_calls() {
-    use heilo_client::mock::{MockHeilo, MOCK_SIGNING_SECRET};
+    use heilo_client::mock::{MockHeilo, MOCK_WEBHOOK_SECRET};
     let verifiers =
-        Verifiers::new().heilo(heilo_client::webhooks::Verifier::new([MOCK_SIGNING_SECRET]));
+        Verifiers::new().heilo(heilo_client::webhooks::Verifier::new([MOCK_WEBHOOK_SECRET]));
     let mut rows = Vec::new();
     for d in MockHeilo::deliveries().unwrap() {
         let signed = webhook_verify::heilo::sign_event(
-            MOCK_SIGNING_SECRET,
+            MOCK_WEBHOOK_SECRET,
             now(),
             &d.event_id,
             &d.event_type,
@@ -223,11 +223,11 @@ fn heilo_documented_deliveries_map_to_calls() {
 
 #[test]
 fn healthie_deliveries_map_to_appointments() {
-    use healthie_client::mock::{Delivery, MOCK_SIGNING_SECRET};
+    use healthie_client::mock::{Delivery, MOCK_WEBHOOK_SECRET};
     use healthie_client::webhooks::{Dialect, EventType, ThinEvent};
     const URL: &str = "https://receiver.example/healthie";
     let verifiers = Verifiers::new().healthie(healthie_client::webhooks::Verifier::new(
-        [MOCK_SIGNING_SECRET],
+        [MOCK_WEBHOOK_SECRET],
         "POST",
         "/healthie",
     ));
@@ -261,7 +261,7 @@ fn healthie_deliveries_map_to_appointments() {
     for (i, event) in events.iter().enumerate() {
         let dialect = [Dialect::Legacy, Dialect::Guide, Dialect::Rfc9421][i % 3];
         let d = Delivery::for_event(event)
-            .signed(MOCK_SIGNING_SECRET, dialect, URL, now())
+            .signed(MOCK_WEBHOOK_SECRET, dialect, URL, now())
             .unwrap();
         let delivery = verifiers
             .verify(Vendor::Healthie, &d.headers, &d.body)
@@ -273,7 +273,7 @@ fn healthie_deliveries_map_to_appointments() {
     // Healthie's numeric id, without `resource_id_type`.
     let body = br#"{"resource_id":1004,"event_type":"appointment.transcript_available","changed_fields":[]}"#;
     let d = healthie_client::mock::SignedDelivery::new(
-        MOCK_SIGNING_SECRET,
+        MOCK_WEBHOOK_SECRET,
         Dialect::Legacy,
         URL,
         &body[..],

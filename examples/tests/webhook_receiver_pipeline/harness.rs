@@ -264,7 +264,7 @@ pub fn hedy_ended(edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Vec
 pub fn heilo_delivery(envelope: &Value) -> Signed {
     let delivery = heilo_client::mock::Delivery::from_json(envelope).unwrap();
     let headers = webhook_verify::heilo::sign_event(
-        heilo_client::mock::MOCK_SIGNING_SECRET,
+        heilo_client::mock::MOCK_WEBHOOK_SECRET,
         now(),
         &delivery.event_id,
         &delivery.event_type,
@@ -308,7 +308,7 @@ pub fn healthie_delivery(appointment: &str) -> Signed {
     );
     let delivery = healthie_client::mock::Delivery::for_event(&event)
         .signed(
-            healthie_client::mock::MOCK_SIGNING_SECRET,
+            healthie_client::mock::MOCK_WEBHOOK_SECRET,
             Dialect::Legacy,
             "/hooks/healthie",
             now(),

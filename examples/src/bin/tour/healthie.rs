@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use healthie_client::mock::Delivery;
-use healthie_client::mock::{MockHealthie, MOCK_SIGNING_SECRET};
+use healthie_client::mock::{MockHealthie, MOCK_WEBHOOK_SECRET};
 use healthie_client::webhooks::{
     verify_and_parse, Dialect, EventType, RecordingTracker, ThinEvent, Verifier,
 };
@@ -112,7 +112,7 @@ pub async fn run() -> super::TourResult {
     // Signed deliveries, one per dialect, verified then parsed; the verified event leads to
     // its appointment. The recording lifecycle is tracked from the three AI-Scribe events.
     let registered = "/hooks/healthie";
-    let verifier = Verifier::new(MOCK_SIGNING_SECRET, "POST", registered);
+    let verifier = Verifier::new(MOCK_WEBHOOK_SECRET, "POST", registered);
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
     let mut tracker = RecordingTracker::default();
     let start = SystemTime::now();
@@ -128,7 +128,7 @@ pub async fn run() -> super::TourResult {
     for (event_type, dialect, offset) in stages {
         let event = ThinEvent::new(event_type, "Appointment", "1001");
         let delivery =
-            Delivery::for_event(&event).signed(MOCK_SIGNING_SECRET, dialect, registered, now)?;
+            Delivery::for_event(&event).signed(MOCK_WEBHOOK_SECRET, dialect, registered, now)?;
         let verified = verify_and_parse(&verifier, &delivery.headers, &delivery.body)?;
         let seen = tracker.observe(&verified.event, start + Duration::from_secs(offset));
         println!(
