@@ -10,6 +10,10 @@
 //!     walk with none (no key, no totals), interleaved; and the same two walks over 1,000
 //!     in-memory pages of 100 items, where nothing hides the guards' own work.
 //!
+//! Switches for (a): `TRANSPORT_BENCH_NO_SUBSCRIBER=1` installs no subscriber,
+//! `TRANSPORT_BENCH_BARE_TIMEOUT=1` gives the bare client client-core's 30 s timeout, and
+//! `TRANSPORT_BENCH_SPAN_LINES=1` formats a line per closed span.
+//!
 //! Run: `cargo bench -p meeting-sdks-core --bench transport`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
@@ -130,7 +134,15 @@ async fn typed_get_vs_bare(rounds: usize) {
         .rate_limiter(Arc::new(limiter))
         .build()
         .unwrap();
-    let bare = reqwest::Client::builder().build().unwrap();
+    // `TRANSPORT_BENCH_BARE_TIMEOUT=1` gives the bare client the same 30 s timeout, to tell
+    // the timer's cost from the rest.
+    let bare = if std::env::var_os("TRANSPORT_BENCH_BARE_TIMEOUT").is_some() {
+        reqwest::Client::builder().timeout(Duration::from_secs(30))
+    } else {
+        reqwest::Client::builder()
+    }
+    .build()
+    .unwrap();
     let url = format!("{base}/recordings");
 
     let bare_get = || async {
@@ -391,7 +403,10 @@ fn main() {
         .with_span_events(span_events)
         .with_writer(std::io::sink)
         .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    // `TRANSPORT_BENCH_NO_SUBSCRIBER=1` leaves it out, to tell its cost from the rest.
+    if std::env::var_os("TRANSPORT_BENCH_NO_SUBSCRIBER").is_none() {
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
