@@ -1,11 +1,13 @@
 //! One rate-limiter decision in Redis (`RedisLimiter::acquire`: an overall quota and a class,
 //! one Lua script) against the same decision by the local `GcraLimiter`, on a loopback Redis
-//! (`REDIS_URL`, default `redis://127.0.0.1:6379/`). The quotas are so large that no decision
-//! ever waits: what is measured is the decision itself.
+//! (`REDIS_BENCH_URL`, else `REDIS_URL`, else `redis://127.0.0.1:6379/`), which should be a
+//! server nobody else uses: the command counts are Redis's own. The quotas are so large that
+//! no decision ever waits: what is measured is the decision itself.
 //!
 //! After criterion, a paired measurement alternates batches of both and prints the median
-//! per-round ratio, and the round trips per decision counted by Redis itself (`INFO
-//! commandstats`: every command a client sent, none of those a script ran).
+//! per-round ratio, then counts what one decision costs Redis: the commands the client sent
+//! (round trips) and every command executed, those its script ran included (see
+//! `test_support::redis_bench`).
 //! `REDIS_BENCH_PAIRED_ONLY=1` runs only that part.
 //!
 //! Run: `cargo bench -p meeting-sdks-core --features redis --bench redis`

@@ -398,13 +398,11 @@ impl RequestBuilder {
                     let status = error.status();
                     return (Err(error), attempt, status);
                 }
+                let attempt_span =
+                    tracing::debug_span!("attempt", attempt, status = tracing::field::Empty);
                 let outcome = self
-                    .attempt(&url, mode)
-                    .instrument(tracing::debug_span!(
-                        "attempt",
-                        attempt,
-                        status = tracing::field::Empty
-                    ))
+                    .attempt(&url, mode, &attempt_span)
+                    .instrument(attempt_span.clone())
                     .await;
                 let (error, reached_server) = match outcome {
                     Outcome::Done(received) => {
@@ -472,8 +470,10 @@ impl RequestBuilder {
         result.map_err(|error| error.with_request_outcome(reached_any, idempotent))
     }
 
-    /// Send once and classify what happened.
-    async fn attempt(&mut self, url: &Url, mode: Mode) -> Outcome<Received> {
+    /// Send once and classify what happened; the response status goes on `span`, the
+    /// attempt's own span (a no-op when its level is disabled: recording on whatever span is
+    /// current would then write the request span's status twice).
+    async fn attempt(&mut self, url: &Url, mode: Mode, span: &tracing::Span) -> Outcome<Received> {
         let inner = &self.client.inner;
         let mut sent_url = url.clone();
         let with_auth = self.absolute.is_none();
@@ -547,12 +547,12 @@ impl RequestBuilder {
         } else {
             send.await
         };
-        let response = match sent {
+        let mut response = match sent {
             Ok(r) => r,
             Err(e) => return transport_failure(e),
         };
         let status = response.status();
-        tracing::Span::current().record("status", status.as_u16());
+        span.record("status", status.as_u16());
         if status.is_success() {
             if mode == Mode::Streamed {
                 if let Some(limit) = inner.max_download_size {
@@ -562,7 +562,9 @@ impl RequestBuilder {
                 }
                 return Outcome::Done(Received::Streamed(response));
             }
-            let headers = response.headers().clone();
+            // Moved out rather than cloned: the body is read without them (the length
+            // comes from the body).
+            let headers = std::mem::take(response.headers_mut());
             inner.limiter.observe(self.rate_class, &headers);
             let limit = self.max_body_size.unwrap_or(inner.max_body_size);
             if let Some(length) = response.content_length().filter(|&n| n > limit as u64) {
@@ -582,7 +584,7 @@ impl RequestBuilder {
                 Err(e) => transport_failure(e),
             };
         }
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         inner.limiter.observe(self.rate_class, &headers);
         let body = match read_body(response, Some(ERROR_BODY_LIMIT)).await {
             Ok(b) => b,

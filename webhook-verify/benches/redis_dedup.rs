@@ -1,10 +1,13 @@
 //! One dedup claim in Redis (`RedisDedup::claim`: one Lua script) against the same claim in
-//! `InMemoryDedup`, on a loopback Redis (`REDIS_URL`, default `redis://127.0.0.1:6379/`).
-//! Every claim is of a new key, the common case (a delivery seen for the first time).
+//! `InMemoryDedup`, on a loopback Redis (`REDIS_BENCH_URL`, else `REDIS_URL`, else
+//! `redis://127.0.0.1:6379/`), which should be a server nobody else uses: the command counts
+//! are Redis's own. Every claim is of a new key, the common case (a delivery seen for the
+//! first time).
 //!
 //! After criterion, a paired measurement alternates batches of both and prints the median
-//! per-round ratio, and the round trips per claim counted by Redis itself (`INFO
-//! commandstats`: every command a client sent, none of those a script ran).
+//! per-round ratio, then counts what one claim costs Redis: the commands the client sent
+//! (round trips) and every command executed, those its script ran included (see
+//! `test_support::redis_bench`).
 //! `REDIS_BENCH_PAIRED_ONLY=1` runs only that part.
 //!
 //! Run: `cargo bench -p meeting-sdks-webhook-verify --features redis --bench redis_dedup`
