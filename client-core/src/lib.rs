@@ -7,7 +7,8 @@
 //! path parameters, query, body, retry safety), [`RetryPolicy`] and [`RetryBudget`],
 //! [`RateLimiter`] with [`GcraLimiter`], [`Quota`] and [`RateLimits`] (and `RedisLimiter` with
 //! the feature `redis`), [`Paginator`], [`Page`] and [`Strategy`], [`WholeListing`] for
-//! listings answered in one response, [`vendor`] for what every vendor client's builder shares
+//! listings answered in one response, [`PageNumberQuery`] for listings paged by page number,
+//! [`vendor`] for what every vendor client's builder shares
 //! (and, with the feature `mock`, `mock` for their fake servers),
 //! [`Multipart`] uploads, [`ByteStream`] downloads, [`graphql`] envelopes, [`clock`] for tests,
 //! and [`TlsBackend`] / [`TLS_BACKEND`] for the TLS features.
@@ -42,7 +43,7 @@ pub use error::{
     Error, ErrorDecoder, ErrorKind, ErrorResponse, GenericErrorDecoder, Result, VendorError,
     BODY_SNIPPET_LIMIT,
 };
-pub use listing::WholeListing;
+pub use listing::{PageNumberQuery, WholeListing};
 pub use model::{null_as_default, Patch, Timestamp};
 pub use multipart::Multipart;
 pub use pagination::{

@@ -1,7 +1,9 @@
 //! [`WholeListing`]: a listing the API answers whole, in one response, with the same three
-//! ways to read it as every paged listing.
+//! ways to read it as every paged listing; [`PageNumberQuery`]: the plumbing of a listing
+//! paged by page number (one page, or every page as a [`Paginator`]).
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 
 use futures::stream::BoxStream;
@@ -130,4 +132,55 @@ async fn fetch<T>(
 ) -> Result<Page<T>, Error> {
     let raw = request(client).send_raw().await?;
     Ok(decode.page(&raw)?.has_more(false))
+}
+
+/// The query of a listing paged by page number (`?page=1`, `?page=2`, …): how to ask for a
+/// page and how to read one. A vendor crate implements [`request`](Self::request) and
+/// [`read`](Self::read) once per listing; one page ([`send_page`](Self::send_page)) and the
+/// guarded walk over every page ([`walk`](Self::walk)) come with the trait, so that each
+/// listing builder's `send`, `paginator` and `into_stream` are the same few lines everywhere.
+///
+/// A request that [`RequestBuilder::invalid`] marked (a bound broken, a page `0`) fails when
+/// sent, before anything reaches the server: for [`walk`](Self::walk), as the first page.
+pub trait PageNumberQuery: Send + Sync + 'static {
+    /// What each page holds.
+    type Item: Send + 'static;
+
+    /// The first page [`walk`](Self::walk) fetches (the configured page, or the API's first).
+    fn first_page(&self) -> u64;
+
+    /// The request for `page`, or for the configured page when `None`, with every filter.
+    fn request(&self, core: &Client, page: Option<u64>) -> RequestBuilder;
+
+    /// One page read out of the vendor's envelope: its items, its position, totals and
+    /// whether more follow, and the envelope's other members in [`Page::extra`].
+    fn read(raw: &RawResponse) -> Result<Page<Self::Item>, Error>;
+
+    /// Sends the request for `page` (or the configured page when `None`) and reads the page.
+    fn send_page(
+        &self,
+        core: &Client,
+        page: Option<u64>,
+    ) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send {
+        async move {
+            let raw = self.request(core, page).send_raw().await?;
+            Self::read(&raw)
+        }
+    }
+
+    /// Every page from [`first_page`](Self::first_page) on, sent by `core`, as a
+    /// [`Paginator::page_number`] (with its guards; add [`Paginator::key_by`] for the item's id).
+    fn walk(self, core: &Client) -> Paginator<Self::Item>
+    where
+        Self: Sized,
+    {
+        let core = core.clone();
+        let first = self.first_page();
+        let query = Arc::new(self);
+        Paginator::page_number(first, move |n| {
+            let core = core.clone();
+            let query = query.clone();
+            async move { query.send_page(&core, Some(n)).await }
+        })
+    }
 }

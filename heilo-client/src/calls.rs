@@ -36,14 +36,13 @@
 //! ```
 
 use std::ops::RangeInclusive;
-use std::sync::Arc;
 
-use client_core::{Client, Page, Paginator, RequestBuilder};
+use client_core::{Client, Page, PageNumberQuery, Paginator, RawResponse, RequestBuilder};
 use futures::stream::BoxStream;
 use serde::Deserialize;
 
 use crate::client::HeiloClient;
-use crate::types::{null_as_default, open_enum, send_data, Meta, Timestamp};
+use crate::types::{null_as_default, open_enum, send_data, unwrap_envelope, Meta, Timestamp};
 use crate::Error;
 
 /// The documented bounds of `limit`.
@@ -239,7 +238,13 @@ struct ListParams {
     date_to: Option<String>,
 }
 
-impl ListParams {
+impl PageNumberQuery for ListParams {
+    type Item = Call;
+
+    fn first_page(&self) -> u64 {
+        self.page.unwrap_or(1)
+    }
+
     /// The request for `page` (or the configured page) with every filter, refused before
     /// sending when a documented bound is broken.
     fn request(&self, core: &Client, page: Option<u64>) -> RequestBuilder {
@@ -258,6 +263,22 @@ impl ListParams {
         r
     }
 
+    /// One page of `GET /calls`: `page` and `limit` as the position, `meta` and unknown `data`
+    /// members in `extra`.
+    fn read(raw: &RawResponse) -> Result<Page<Call>, Error> {
+        let (data, meta): (CallsData, serde_json::Value) = unwrap_envelope(raw)?;
+        let mut page = Page::new(data.items)
+            .has_more_opt(data.has_more)
+            .position(data.page, data.limit);
+        page.extra = data.other;
+        if !meta.is_null() {
+            page = page.extra("meta", meta);
+        }
+        Ok(page)
+    }
+}
+
+impl ListParams {
     fn problem(&self, page: Option<u64>) -> Option<String> {
         if let Some(n) = self.limit.filter(|n| !LIMIT_RANGE.contains(n)) {
             return Some(format!("limit must be within 1..=100, got {n}"));
@@ -338,7 +359,7 @@ impl<'a> ListCalls<'a> {
     /// [`Page::per_page`], and the response's `meta` (and any member of `data` this version
     /// does not know) in [`Page::extra`].
     pub async fn send(self) -> Result<Page<Call>, Error> {
-        fetch(&self.client.core, &self.params, None).await
+        self.params.send_page(&self.client.core, None).await
     }
 
     /// `GET /calls`, page after page (`page`, `limit`, `has_more`) with the same filters, as
@@ -348,15 +369,9 @@ impl<'a> ListCalls<'a> {
     /// calls) or an empty page claiming more ends the stream with a `Pagination` error. Heilo
     /// sends no totals, so `has_more: false` (or an empty page) is the end.
     pub fn paginator(self) -> Paginator<Call> {
-        let core = self.client.core.clone();
-        let params = Arc::new(self.params);
-        let first = params.page.unwrap_or(1);
-        Paginator::page_number(first, move |n| {
-            let core = core.clone();
-            let params = params.clone();
-            async move { fetch(&core, &params, Some(n)).await }
-        })
-        .key_by(|call: &Call| call.call_id.clone())
+        self.params
+            .walk(&self.client.core)
+            .key_by(|call: &Call| call.call_id.clone())
     }
 
     /// `GET /calls`: every call matching the filters, fetched lazily page by page (one page
@@ -364,19 +379,4 @@ impl<'a> ListCalls<'a> {
     pub fn into_stream(self) -> BoxStream<'static, Result<Call, Error>> {
         self.paginator().items()
     }
-}
-
-/// One page of `GET /calls`: `page` and `limit` as the position, `meta` and unknown `data`
-/// members in `extra`.
-async fn fetch(core: &Client, params: &ListParams, page: Option<u64>) -> Result<Page<Call>, Error> {
-    let (data, meta): (CallsData, serde_json::Value) =
-        send_data(params.request(core, page)).await?;
-    let mut page = Page::new(data.items)
-        .has_more_opt(data.has_more)
-        .position(data.page, data.limit);
-    page.extra = data.other;
-    if !meta.is_null() {
-        page = page.extra("meta", meta);
-    }
-    Ok(page)
 }

@@ -1,8 +1,8 @@
 //! `GET /recordings`: filters, one page or a stream of every recording.
 
-use std::sync::Arc;
+use std::marker::PhantomData;
 
-use client_core::{Client, Page, Paginator, RequestBuilder};
+use client_core::{Client, Page, PageNumberQuery, Paginator, RawResponse, RequestBuilder};
 use futures::stream::BoxStream;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -145,6 +145,41 @@ impl ListParams {
     }
 }
 
+/// The listing's parameters, each recording decoded as `T` (a [`Recording`], or the record as
+/// sent for [`ListRecordings::records`]).
+struct RecordingsQuery<T> {
+    params: ListParams,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<T> RecordingsQuery<T> {
+    fn new(params: ListParams) -> Self {
+        RecordingsQuery {
+            params,
+            item: PhantomData,
+        }
+    }
+}
+
+impl<T> PageNumberQuery for RecordingsQuery<T>
+where
+    T: DeserializeOwned + Send + 'static,
+{
+    type Item = T;
+
+    fn first_page(&self) -> u64 {
+        self.params.page.unwrap_or(1)
+    }
+
+    fn request(&self, core: &Client, page: Option<u64>) -> RequestBuilder {
+        self.params.request(core, page)
+    }
+
+    fn read(raw: &RawResponse) -> Result<Page<T>, Error> {
+        Ok(raw.json::<Envelope<T>>()?.into_page())
+    }
+}
+
 /// A `GET /recordings` listing under construction.
 #[derive(Debug, Clone)]
 #[must_use = "call .send() or .into_stream()"]
@@ -233,12 +268,9 @@ impl<'a> ListRecordings<'a> {
     /// (`page`), `per_page`, `total`, `total_pages`, `has_more` (`has_next`) and, in `extra`,
     /// `has_prev`; any other envelope member is kept in `extra` too.
     pub async fn send(self) -> Result<Page<Recording>, Error> {
-        let envelope: Envelope<Recording> = self
-            .params
-            .request(&self.client.core, None)
-            .send_json()
-            .await?;
-        Ok(envelope.into_page())
+        RecordingsQuery::<Recording>::new(self.params)
+            .send_page(&self.client.core, None)
+            .await
     }
 
     /// `GET /recordings`, page after page (`page`, `per_page`, `has_next`) with the same
@@ -271,17 +303,7 @@ impl<'a> ListRecordings<'a> {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        let core = self.client.core.clone();
-        let params = Arc::new(self.params);
-        let first = params.page.unwrap_or(1);
-        Paginator::page_number(first, move |n| {
-            let core = core.clone();
-            let params = params.clone();
-            async move {
-                let envelope: Envelope<T> = params.request(&core, Some(n)).send_json().await?;
-                Ok(envelope.into_page())
-            }
-        })
+        RecordingsQuery::new(self.params).walk(&self.client.core)
     }
 
     /// `GET /recordings`: every recording matching the filters, fetched lazily page by page
