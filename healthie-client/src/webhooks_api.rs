@@ -5,8 +5,6 @@
 //! `WebhookEventType` enum values (`APPOINTMENT_CREATED`), the baseline as the delivery's
 //! dotted string (`appointment.created`); the crate converts both ways.
 
-use std::fmt;
-
 use client_core::{Error, ErrorKind, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -149,23 +147,10 @@ fn deserialize_required_event_type<'de, D: Deserializer<'de>>(d: D) -> Result<Ev
     Ok(event_type_from_wire(&String::deserialize(d)?))
 }
 
-/// A webhook's signing secret (`signature_secret`): hidden from `Debug`.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct SignatureSecret(String);
-
-impl SignatureSecret {
-    /// The secret, to configure a verifier (`webhook_verify::healthie::Verifier`).
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SignatureSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SignatureSecret(<redacted>)")
-    }
-}
+/// A webhook's signing secret (`signature_secret`): `webhook_verify::SigningSecret`, the type
+/// every vendor crate shares. `Debug` never shows it; a [`crate::webhooks::Verifier`] takes it
+/// directly (`Verifier::new(&secret, "POST", path)`) or from [`SigningSecret::expose`].
+pub use webhook_verify::SigningSecret;
 
 /// `Webhook`: one subscription.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -183,7 +168,7 @@ pub struct Webhook {
     pub should_retry: bool,
     /// The signing secret.
     #[serde(default)]
-    pub signature_secret: Option<SignatureSecret>,
+    pub signature_secret: Option<SigningSecret>,
     /// Where deliveries go.
     #[serde(default)]
     pub url: Option<String>,

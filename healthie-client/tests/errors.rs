@@ -148,7 +148,7 @@ async fn a_mutation_answered_with_data_and_errors_keeps_what_it_created() {
     let created = webhook_in_error(&err).expect("the created webhook is kept");
     assert_eq!(created.id, "7001");
     assert_eq!(
-        created.signature_secret.as_ref().map(|s| s.expose_secret()),
+        created.signature_secret.as_ref().map(|s| s.expose()),
         Some("whsec_created")
     );
     assert_eq!(err.partial_data().unwrap()["webhook"]["id"], "7001");

@@ -119,7 +119,7 @@ async fn webhook_subscriptions_live_in_the_mock() {
         vec![EventType::AppointmentTranscriptAvailable]
     );
     assert_eq!(
-        created.signature_secret.as_ref().unwrap().expose_secret(),
+        created.signature_secret.as_ref().unwrap().expose(),
         mock.webhook_secret()
     );
     let listed: Vec<_> = healthie

@@ -309,10 +309,7 @@ async fn webhooks_list_and_parse_both_event_type_forms() {
     );
     assert_eq!(first.webhook_events[1].retry_count, Some(3));
     let secret = first.signature_secret.as_ref().unwrap();
-    assert_eq!(
-        secret.expose_secret(),
-        "whsec_mockHealthieSigningSecret0001"
-    );
+    assert_eq!(secret.expose(), "whsec_mockHealthieSigningSecret0001");
     assert!(
         !format!("{first:?}").contains("whsec_"),
         "the secret is redacted from Debug"

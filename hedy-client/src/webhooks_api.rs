@@ -25,8 +25,6 @@
 //! # Ok(()) }
 //! ```
 
-use std::fmt;
-
 use client_core::{Url, WholeListing};
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +32,7 @@ use crate::client::HedyClient;
 use crate::envelope;
 use crate::rate_classes;
 use crate::types::{null_as_default, Deleted, Extra, Timestamp};
-use crate::webhooks::{EventType, Verifier};
+use crate::webhooks::EventType;
 use crate::Error;
 
 /// A webhook subscription.
@@ -67,28 +65,10 @@ pub struct Webhook {
     pub extra: Extra,
 }
 
-/// A webhook's signing secret. `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct SigningSecret(String);
-
-impl SigningSecret {
-    /// The secret itself: store it somewhere safe.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// A verifier for deliveries signed with this secret.
-    pub fn verifier(&self) -> Verifier {
-        Verifier::new(self.0.as_str())
-    }
-}
-
-impl fmt::Debug for SigningSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SigningSecret(<redacted>)")
-    }
-}
+/// A webhook's signing secret (`signingSecret`): `webhook_verify::SigningSecret`, the type every
+/// vendor crate shares. `Debug` never shows it; a [`crate::webhooks::Verifier`] takes it
+/// directly (`Verifier::new(&secret)`) or from [`SigningSecret::expose`].
+pub use webhook_verify::SigningSecret;
 
 /// A webhook to create: an HTTPS `url` and at least one event (both checked before sending).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

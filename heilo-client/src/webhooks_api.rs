@@ -37,7 +37,7 @@
 //! // Store the secret now: it is never shown again.
 //! if let Some(secret) = &created.signing_secret {
 //!     save_to_vault(secret.expose());
-//!     let verifier = secret.verifier();
+//!     let verifier = heilo_client::webhooks::Verifier::new(secret.expose());
 //!     # let _ = verifier;
 //! }
 //! # Ok(()) }
@@ -154,34 +154,11 @@ impl fmt::Debug for WebhookSubscription {
     }
 }
 
-/// A subscription's signing secret (`signing_secret`). `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct SigningSecret(String);
-
-impl SigningSecret {
-    /// Wrap a secret you stored (for example to build a [`Verifier`] at start-up).
-    pub fn new(secret: impl Into<String>) -> Self {
-        SigningSecret(secret.into())
-    }
-
-    /// The secret itself: store it somewhere safe.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// A verifier for deliveries signed with this secret (default tolerance: 300 s old,
-    /// 60 s ahead).
-    pub fn verifier(&self) -> Verifier {
-        Verifier::new(self.0.as_str())
-    }
-}
-
-impl fmt::Debug for SigningSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SigningSecret(<redacted>)")
-    }
-}
+/// A subscription's signing secret (`signing_secret`): `webhook_verify::SigningSecret`, the type
+/// every vendor crate shares. `Debug` never shows it; a [`Verifier`] takes it directly
+/// (`Verifier::new(&secret)`) or from [`SigningSecret::expose`]. [`SigningSecret::new`] wraps a
+/// secret you stored (for example to build a [`Verifier`] at start-up).
+pub use webhook_verify::SigningSecret;
 
 /// The answer to `POST /webhook-subscriptions`: the subscription and, this once, its secret.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -200,9 +177,10 @@ pub struct CreatedSubscription {
 }
 
 impl CreatedSubscription {
-    /// A verifier for this subscription's deliveries, when the secret came back.
+    /// A verifier for this subscription's deliveries, when the secret came back (default
+    /// tolerance: 300 s old, 60 s ahead).
     pub fn verifier(&self) -> Option<Verifier> {
-        self.signing_secret.as_ref().map(SigningSecret::verifier)
+        self.signing_secret.as_ref().map(Verifier::new)
     }
 }
 

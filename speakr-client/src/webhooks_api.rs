@@ -2,7 +2,7 @@
 //! inspect or replay deliveries. (Receiving deliveries is [`crate::webhooks`].)
 //!
 //! The secret is returned only by create and rotate-secret, as a [`WebhookWithSecret`] whose
-//! [`WebhookSecret`] never shows in `Debug`.
+//! [`SigningSecret`] never shows in `Debug`.
 //!
 //! ```no_run
 //! # async fn run(speakr: speakr_client::SpeakrClient) -> Result<(), speakr_client::Error> {
@@ -16,7 +16,8 @@
 //!         [EventType::TranscriptionCompleted, EventType::SummaryCompleted],
 //!     ))
 //!     .await?;
-//! let verifier = created.secret.verifier(); // keep the secret now: it is never shown again
+//! // Keep the secret now: it is never shown again.
+//! let verifier = speakr_client::webhooks::Verifier::new(created.secret.expose());
 //! speakr.webhooks().test(created.webhook.id).await?;
 //! let recent = speakr.webhooks().deliveries(created.webhook.id).limit(20).send().await?;
 //! for d in &recent.items {
@@ -26,8 +27,6 @@
 //! # Ok(()) }
 //! ```
 
-use std::fmt;
-
 use client_core::{Page, Paginator, WholeListing};
 use futures::stream::BoxStream;
 use serde::{Deserialize, Serialize};
@@ -35,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::SpeakrClient;
 use crate::rate_classes;
 use crate::types::{null_as_default, open_enum, page_with_extra, Timestamp};
-use crate::webhooks::{EventType, Verifier, WebhookEvent};
+use crate::webhooks::{EventType, WebhookEvent};
 use crate::Error;
 
 /// The documented bounds of the deliveries `limit`.
@@ -80,28 +79,11 @@ pub struct Webhook {
     pub last_delivery_at: Option<Timestamp>,
 }
 
-/// A webhook's signing secret. `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct WebhookSecret(String);
-
-impl WebhookSecret {
-    /// The secret itself: store it somewhere safe.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// A verifier for deliveries signed with this secret.
-    pub fn verifier(&self) -> Verifier {
-        Verifier::new(self.0.as_str())
-    }
-}
-
-impl fmt::Debug for WebhookSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WebhookSecret(<redacted>)")
-    }
-}
+/// A webhook's signing secret (`secret`): `webhook_verify::SigningSecret`, the type every
+/// vendor crate shares. `Debug` never shows it; a [`crate::webhooks::Verifier`] takes it
+/// directly (`Verifier::new(&secret)`, or `Verifier::new([&new, &old])` around a rotation) or
+/// from [`SigningSecret::expose`].
+pub use webhook_verify::SigningSecret;
 
 /// The answer to create and rotate-secret: the webhook and, this once, its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -111,7 +93,7 @@ pub struct WebhookWithSecret {
     #[serde(flatten)]
     pub webhook: Webhook,
     /// The secret (shown only now).
-    pub secret: WebhookSecret,
+    pub secret: SigningSecret,
 }
 
 /// A webhook to create.

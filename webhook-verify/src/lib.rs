@@ -66,6 +66,6 @@ mod layering;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use dedup::{Claim, Claimed, DedupStore, InMemoryDedup};
 pub use error::{Error, MAX_ECHO};
-pub use secret::Secrets;
+pub use secret::{Secrets, SigningSecret};
 pub use verified::{Scheme, Verdict, Verified};
 pub use verify::Verify;
