@@ -52,6 +52,21 @@ macro_rules! vendor_mock_methods {
     };
 }
 
+/// A fixture of the calling crate, `fixtures/<dir><name>` under its manifest directory,
+/// compiled in (`env!` and `include_str!` expand in the calling crate):
+/// `client_core::mock_fixture!("constructed/", "me.json")`.
+#[macro_export]
+macro_rules! mock_fixture {
+    ($dir:literal, $name:literal) => {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/",
+            $dir,
+            $name
+        ))
+    };
+}
+
 /// What a receiver answered to a delivery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

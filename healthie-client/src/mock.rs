@@ -76,11 +76,7 @@ const DELIVERY_USER_AGENT: &str = "healthie-client-mock/webhooks";
 
 macro_rules! fixture {
     ($name:literal) => {
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/constructed/",
-            $name
-        ))
+        client_core::mock_fixture!("constructed/", $name)
     };
 }
 

@@ -51,11 +51,7 @@ pub const MOCK_WEBHOOK_SECRET: &str = "whsec_hedy_mock_signing_secret";
 
 macro_rules! fixture {
     ($name:literal) => {
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/constructed/",
-            $name
-        ))
+        client_core::mock_fixture!("constructed/", $name)
     };
 }
 

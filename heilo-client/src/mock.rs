@@ -55,11 +55,7 @@ const USER_AGENT: &str = "heilo-client-mock/webhooks";
 
 macro_rules! fixture {
     ($name:literal) => {
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/documented/",
-            $name
-        ))
+        client_core::mock_fixture!("documented/", $name)
     };
 }
 

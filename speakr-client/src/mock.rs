@@ -44,7 +44,7 @@ pub const MOCK_WEBHOOK_SECRET: &str = "MpGN-JInbG9w7xis_0O9d5wUaicyt2taYQTpQssdc
 
 macro_rules! fixture {
     ($name:literal) => {
-        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/", $name))
+        client_core::mock_fixture!("", $name)
     };
 }
 
