@@ -219,3 +219,125 @@ async fn an_unreachable_or_silent_redis_is_an_error_never_an_accept() {
         assert!(store.release(&claimed).await.is_err());
     }
 }
+
+/// The value of a Redis key, if any.
+async fn value_of(url: &str, key: &str) -> Option<String> {
+    let redis = redis::Client::open(url).unwrap();
+    let mut conn = redis.get_multiplexed_async_connection().await.unwrap();
+    redis::cmd("GET")
+        .arg(key)
+        .query_async(&mut conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_later_completion_rides_with_the_next_claim() {
+    let Some(url) = redis_url() else { return };
+    let prefix = unique_prefix("later-ride");
+    // No claim-less send within the test: only a claim can carry the completion.
+    let later = Duration::from_secs(3600);
+    let store = store_for(&url, &prefix);
+    let other = store_for(&url, &prefix);
+    let first = acquired(store.claim("speakr:d-1").await.unwrap());
+    store.complete_later(&first, later).unwrap();
+    // Not sent yet: the key is still claimed, a repeat is refused (the vendor retries).
+    let held = value_of(&url, &format!("{prefix}:speakr:d-1"))
+        .await
+        .unwrap();
+    assert_ne!(held, "done");
+    assert!(matches!(
+        other.claim("speakr:d-1").await.unwrap(),
+        Claim::InProgress { .. }
+    ));
+    // The next claim carries it.
+    let second = acquired(store.claim("speakr:d-2").await.unwrap());
+    assert_eq!(
+        value_of(&url, &format!("{prefix}:speakr:d-1"))
+            .await
+            .as_deref(),
+        Some("done")
+    );
+    assert_eq!(other.claim("speakr:d-1").await.unwrap(), Claim::Done);
+    // A completion queued and claimed again on the same store is done, not in progress.
+    store.complete_later(&second, later).unwrap();
+    assert_eq!(store.claim("speakr:d-2").await.unwrap(), Claim::Done);
+}
+
+#[tokio::test]
+async fn a_later_completion_without_a_claim_is_sent_after_the_delay_or_on_flush() {
+    let Some(url) = redis_url() else { return };
+    let prefix = unique_prefix("later-delay");
+    let store = store_for(&url, &prefix);
+    let claimed = acquired(store.claim("hedy:abc").await.unwrap());
+    store
+        .complete_later(&claimed, Duration::from_millis(100))
+        .unwrap();
+    let key = format!("{prefix}:hedy:abc");
+    let mut done = false;
+    for _ in 0..100 {
+        if value_of(&url, &key).await.as_deref() == Some("done") {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(done, "never completed");
+
+    let claimed = acquired(store.claim("hedy:def").await.unwrap());
+    store
+        .complete_later(&claimed, Duration::from_secs(3600))
+        .unwrap();
+    store.flush().await.unwrap();
+    assert_eq!(
+        value_of(&url, &format!("{prefix}:hedy:def"))
+            .await
+            .as_deref(),
+        Some("done")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn later_completions_under_concurrency_all_land() {
+    let Some(url) = redis_url() else { return };
+    let prefix = unique_prefix("later-many");
+    let store = store_for(&url, &prefix);
+    let mut handles = Vec::new();
+    for worker in 0..8 {
+        let store = store.clone();
+        handles.push(tokio::spawn(async move {
+            for i in 0..50 {
+                let key = format!("heilo:{worker}-{i}");
+                let claimed = acquired(store.claim(&key).await.unwrap());
+                store
+                    .complete_later(&claimed, Duration::from_millis(5))
+                    .unwrap();
+            }
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    store.flush().await.unwrap();
+    let check = store_for(&url, &prefix);
+    for worker in 0..8 {
+        for i in 0..50 {
+            let key = format!("heilo:{worker}-{i}");
+            assert_eq!(check.claim(&key).await.unwrap(), Claim::Done, "{key}");
+        }
+    }
+}
+
+/// A store on the same keys.
+fn store_for(url: &str, prefix: &str) -> RedisDedup {
+    store(url, prefix, Duration::from_secs(30))
+}
+
+#[test]
+fn a_later_completion_needs_a_tokio_runtime() {
+    let store = RedisDedup::builder("redis://127.0.0.1:1/").build().unwrap();
+    let err = store
+        .complete_later(&Claimed::new("speakr:d-1", "token"), Duration::ZERO)
+        .unwrap_err();
+    assert!(matches!(err, Error::Store(_)), "{err:?}");
+}

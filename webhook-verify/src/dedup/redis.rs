@@ -11,7 +11,10 @@
 //! # Round trips
 //! [`DedupStore::claim`] is one Lua script (one round trip, atomic: read, then claim when the
 //! key is free); `complete` is one `SET`; `release` is one script that deletes the key only if
-//! it still holds this claim's token.
+//! it still holds this claim's token. [`RedisDedup::complete_later`] sends no call of its own:
+//! the completion rides along with the next `claim` (a delivery then costs one round trip
+//! under load); see there for what that changes. A claim script then names several keys: behind
+//! a Redis Cluster proxy, give the prefix a hash tag (`{hooks}`) so that they share a slot.
 //!
 //! # When Redis is down or slow
 //! Every call has a timeout (default 500 ms, connecting included). `claim` then fails with
@@ -31,9 +34,10 @@
 //! `tokio-comp`, `connection-manager` and `script` (no TLS). The default build of this crate
 //! has neither Redis nor Tokio.
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -56,8 +60,11 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(3 * 24 * 3600);
 const DONE: &str = "done";
 
 /// `KEYS[1]` the key, `ARGV[1]` the token, `ARGV[2]` the lease in ms. Returns `{1, 0}` when
-/// claimed, `{2, 0}` when done, `{3, pttl}` when claimed by someone else.
+/// claimed, `{2, 0}` when done, `{3, pttl}` when claimed by someone else. Any further keys
+/// are completions carried along ([`RedisDedup::complete_later`]): each is set to `done` for
+/// `ARGV[3]` ms first.
 const CLAIM: &str = r#"
+for i = 2, #KEYS do redis.call('SET', KEYS[i], 'done', 'PX', ARGV[3]) end
 local v = redis.call('GET', KEYS[1])
 if not v then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
@@ -66,6 +73,15 @@ end
 if v == 'done' then return {2, 0} end
 return {3, redis.call('PTTL', KEYS[1])}
 "#;
+
+/// Every key set to `done` for `ARGV[1]` ms: the completions no claim carried.
+const COMPLETE: &str = r#"
+for i = 1, #KEYS do redis.call('SET', KEYS[i], 'done', 'PX', ARGV[1]) end
+return #KEYS
+"#;
+
+/// Most completions sent in one call.
+const MAX_BATCH: usize = 64;
 
 /// `KEYS[1]` the key, `ARGV[1]` the token: delete the key if it holds the token.
 const RELEASE: &str = r#"
@@ -109,6 +125,58 @@ struct Inner {
     timeout: Duration,
     claim: Script,
     release: Script,
+    complete: Script,
+    /// Completions of [`RedisDedup::complete_later`] not sent yet.
+    pending: Mutex<Pending>,
+}
+
+/// Completions waiting to be sent.
+#[derive(Default)]
+struct Pending {
+    waiting: VecDeque<Waiting>,
+    /// Whether a task is waiting to send the due ones.
+    sender: bool,
+}
+
+/// Completions taken out of the queue for one call. Unless [`Carried::sent`] says the call
+/// succeeded, they go back into the queue when this is dropped: after a failed call, and when
+/// the call's future is dropped half-way (the client of a receiver hanging up, for instance),
+/// so that no completion is lost with it.
+struct Carried<'a> {
+    store: &'a RedisDedup,
+    waiting: Vec<Waiting>,
+}
+
+impl<'a> Carried<'a> {
+    /// See [`RedisDedup::take_waiting`].
+    fn take(store: &'a RedisDedup, due: Option<tokio::time::Instant>) -> Self {
+        Carried {
+            store,
+            waiting: store.take_waiting(due),
+        }
+    }
+
+    /// Redis has them.
+    fn sent(mut self) {
+        self.waiting.clear();
+    }
+}
+
+impl Drop for Carried<'_> {
+    fn drop(&mut self) {
+        if !self.waiting.is_empty() {
+            self.store.requeue(std::mem::take(&mut self.waiting));
+        }
+    }
+}
+
+/// A Redis key to set `done`.
+struct Waiting {
+    key: String,
+    /// When to send it without waiting for a claim.
+    due: tokio::time::Instant,
+    /// When to drop it: its claim's lease has run out, as `complete`'s retries give up.
+    expires: tokio::time::Instant,
 }
 
 impl fmt::Debug for RedisDedup {
@@ -174,6 +242,8 @@ impl RedisDedupBuilder {
                 timeout: self.timeout,
                 claim: Script::new(CLAIM),
                 release: Script::new(RELEASE),
+                complete: Script::new(COMPLETE),
+                pending: Mutex::default(),
             }),
         })
     }
@@ -259,6 +329,145 @@ impl RedisDedup {
         })
         .await
     }
+
+    /// Record the claimed key as processed, like [`DedupStore::complete`], without a call of
+    /// its own: the completion is sent inside this store's next [`DedupStore::claim`], or,
+    /// when no claim is sent within `max_delay`, together with the others waiting in one call.
+    /// Under load a delivery then costs Redis one round trip (its claim) instead of two.
+    /// Returns at once; fails only outside a Tokio runtime. A completion that cannot be sent
+    /// is retried until its claim's lease has run out, as a failed `complete` is.
+    ///
+    /// What it changes: until the completion reaches Redis (`max_delay` at most while Redis
+    /// answers), the key still reads as claimed, so a repeat of the delivery through another
+    /// store is [`Claim::InProgress`] (answer 503 and the vendor retries) rather than
+    /// [`Claim::Done`]; through this store it is `Done`, since its claim carries the
+    /// completion. If the process dies in that window, the queued completions are lost and
+    /// those keys are processed again once their leases end, as when a process dies between
+    /// processing and `complete`; this widens that window from one call to `max_delay`. No
+    /// delivery is ever dropped (at-least-once holds). Call [`RedisDedup::flush`] before a
+    /// planned shutdown. Use `complete` when every other store must see the key done as soon
+    /// as the delivery is answered.
+    pub fn complete_later(&self, claimed: &Claimed, max_delay: Duration) -> Result<(), Error> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(Error::Store(
+                "redis complete_later: no Tokio runtime to send it".to_owned(),
+            ));
+        }
+        self.queue(self.redis_key(claimed.key()), max_delay);
+        Ok(())
+    }
+
+    /// Send every completion still queued by [`RedisDedup::complete_later`] now, in calls of
+    /// up to 64 keys. Those that cannot be sent stay queued (and are retried until
+    /// their leases run out).
+    pub async fn flush(&self) -> Result<(), Error> {
+        loop {
+            let batch = Carried::take(self, None);
+            if batch.waiting.is_empty() {
+                return Ok(());
+            }
+            self.send_completions(&batch.waiting).await?;
+            batch.sent();
+        }
+    }
+
+    fn pending(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.inner
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Up to [`MAX_BATCH`] queued completions, oldest first: all of them, or (with `due`) those
+    /// due by then. Expired ones are dropped.
+    fn take_waiting(&self, due: Option<tokio::time::Instant>) -> Vec<Waiting> {
+        let now = tokio::time::Instant::now();
+        let mut pending = self.pending();
+        pending.waiting.retain(|w| w.expires > now);
+        let mut taken = Vec::new();
+        let mut i = 0;
+        while i < pending.waiting.len() && taken.len() < MAX_BATCH {
+            if due.is_none_or(|due| pending.waiting[i].due <= due) {
+                taken.extend(pending.waiting.remove(i));
+            } else {
+                i += 1;
+            }
+        }
+        taken
+    }
+
+    /// Queue completions again after a failed call: sent with a later claim, or retried
+    /// after 100 ms.
+    fn requeue(&self, batch: Vec<Waiting>) {
+        let retry = tokio::time::Instant::now() + Duration::from_millis(100);
+        let mut pending = self.pending();
+        for mut w in batch {
+            w.due = w.due.max(retry);
+            pending.waiting.push_back(w);
+        }
+        self.ensure_sender(&mut pending);
+    }
+
+    /// Queue `key`'s completion, sent by `max_delay` at the latest.
+    fn queue(&self, key: String, max_delay: Duration) {
+        let now = tokio::time::Instant::now();
+        let mut pending = self.pending();
+        pending.waiting.push_back(Waiting {
+            key,
+            due: now + max_delay,
+            expires: now + self.inner.lease,
+        });
+        self.ensure_sender(&mut pending);
+    }
+
+    /// Start the task that sends completions no claim took, unless it runs.
+    fn ensure_sender(&self, pending: &mut Pending) {
+        if pending.sender || pending.waiting.is_empty() {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            pending.sender = true;
+            runtime.spawn(self.clone().send_due());
+        }
+    }
+
+    /// Sleep until the next completion is due, send the due ones, until none is left.
+    async fn send_due(self) {
+        loop {
+            let next = {
+                let mut pending = self.pending();
+                match pending.waiting.iter().map(|w| w.due).min() {
+                    Some(next) => next,
+                    None => {
+                        pending.sender = false;
+                        return;
+                    }
+                }
+            };
+            tokio::time::sleep_until(next).await;
+            let due = Carried::take(&self, Some(tokio::time::Instant::now()));
+            // Nobody waits for the answer: a failed call is retried until the leases run out,
+            // as `complete`'s own retries are.
+            if !due.waiting.is_empty() && self.send_completions(&due.waiting).await.is_ok() {
+                due.sent();
+            }
+        }
+    }
+
+    /// One call that sets every key of `batch` to `done`.
+    async fn send_completions(&self, batch: &[Waiting]) -> Result<(), Error> {
+        let ttl = millis(self.inner.ttl);
+        let script = &self.inner.complete;
+        self.call("complete", |mut conn| async move {
+            let mut invocation = script.prepare_invoke();
+            for w in batch {
+                invocation.key(w.key.as_str());
+            }
+            invocation.arg(ttl).invoke_async::<i64>(&mut conn).await
+        })
+        .await
+        .map(|_| ())
+    }
 }
 
 #[async_trait]
@@ -267,18 +476,27 @@ impl DedupStore for RedisDedup {
         let token = new_token();
         let redis_key = self.redis_key(key);
         let lease = millis(self.inner.lease);
+        let ttl = millis(self.inner.ttl);
         let script = &self.inner.claim;
         let sent = token.clone();
+        // Completions waiting to be sent ([`RedisDedup::complete_later`]) ride along.
+        let carried = Carried::take(self, None);
+        let carried_keys = &carried.waiting;
         let (state, pttl): (i64, i64) = self
             .call("claim", |mut conn| async move {
-                script
-                    .key(redis_key)
+                let mut invocation = script.key(redis_key);
+                for w in carried_keys {
+                    invocation.key(w.key.as_str());
+                }
+                invocation
                     .arg(sent)
                     .arg(lease)
+                    .arg(ttl)
                     .invoke_async(&mut conn)
                     .await
             })
             .await?;
+        carried.sent();
         Ok(match state {
             1 => Claim::Acquired(Claimed::new(key, token)),
             2 => Claim::Done,
@@ -322,5 +540,28 @@ impl DedupStore for RedisDedup {
         })
         .await
         .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A claim dropped before its answer (its client hung up) must not take the completions
+    /// it carried with it.
+    #[tokio::test]
+    async fn completions_taken_for_a_call_that_did_not_finish_go_back() {
+        let store = RedisDedup::builder("redis://127.0.0.1:1/").build().unwrap();
+        let later = Duration::from_secs(3600);
+        store
+            .complete_later(&Claimed::new("k", "t"), later)
+            .unwrap();
+        let carried = Carried::take(&store, None);
+        assert_eq!(carried.waiting.len(), 1);
+        assert!(store.pending().waiting.is_empty());
+        drop(carried);
+        assert_eq!(store.pending().waiting.len(), 1);
+        Carried::take(&store, None).sent();
+        assert!(store.pending().waiting.is_empty());
     }
 }

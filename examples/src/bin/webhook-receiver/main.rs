@@ -120,7 +120,11 @@
 //!
 //! A delivery that another replica is processing is answered 503 (`… in-progress`), so the
 //! vendor retries it; if that replica dies, its claim expires after `--lease` seconds and the
-//! retry is processed. When Redis is down or slow (`--redis-timeout-ms`), every delivery is
+//! retry is processed. A delivery whose processing is its line costs Redis one round trip: its
+//! claim, which also records earlier deliveries as done (when no claim comes, they are recorded
+//! within 5 ms; until then another replica answers a repeat 503, like an in-progress one, and
+//! Ctrl-C records them before exiting). A transcript written with `--transcripts-dir` is
+//! recorded before its 200. When Redis is down or slow (`--redis-timeout-ms`), every delivery is
 //! answered 503 (`… error: …`) and the vendor retries later: nothing is processed without the
 //! store, so nothing is processed twice or lost. `--handler-ms` makes each processing take that
 //! long, to watch a replica take over. With `--transcripts-dir`, replicas sharing one Redis
@@ -134,6 +138,7 @@
 //!
 //! Run it: `cargo run -p examples --bin webhook-receiver -- --speakr-secret s3cret`.
 
+mod app;
 mod pipeline;
 #[path = "../../transcript_files.rs"]
 mod transcript_files;
@@ -145,21 +150,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
 use clap::Parser;
 use client_core::RetryPolicy;
-use transcripts::{MeetingEvent, MeetingSource};
-use webhook_verify::axum::{VerifiedWebhook, WebhookRejection, WebhookVerifier};
-use webhook_verify::dedup::redis::RedisDedup;
-use webhook_verify::heilo::HandshakeResponse;
-use webhook_verify::{
-    dedup, healthie, hedy, heilo, speakr, Claim, DedupStore, InMemoryDedup, Verify,
-};
+use transcripts::MeetingSource;
+use webhook_verify::dedup;
 
+use app::{Config, Dedup, Lines, OnUnverified};
 use pipeline::{Pipeline, TranscriptDir};
 use transcript_files::TranscriptFormatArg;
 
@@ -242,48 +238,6 @@ struct Cli {
     healthie_endpoint: Option<String>,
 }
 
-/// What to answer to a delivery that does not verify (`--on-unverified`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum OnUnverified {
-    /// 401 Unauthorized: a permanent failure for Speakr (no retry).
-    Reject,
-    /// 503 Service Unavailable with `Retry-After`: the vendor retries.
-    Retry,
-}
-
-/// `Retry-After` of the 503 answered with `--on-unverified retry`, in seconds: Speakr's
-/// first retry delay.
-const UNVERIFIED_RETRY_AFTER: &str = "30";
-
-/// A parsed delivery: its event type, a short description of what it is about, and the
-/// vendor-neutral meeting event when it concerns a meeting.
-struct Parsed {
-    event_type: String,
-    about: String,
-    meeting: Option<MeetingEvent>,
-}
-
-type Parse = fn(&[u8]) -> Result<Parsed, serde_json::Error>;
-
-/// One route's state: its vendor, verifier and parser, and the shared dedup store.
-#[derive(Clone)]
-struct Hook {
-    vendor: &'static str,
-    verifier: WebhookVerifier,
-    parse: Parse,
-    dedup: Arc<dyn DedupStore>,
-    handler_time: Duration,
-    on_unverified: OnUnverified,
-    /// With `--transcripts-dir`: what turns a transcript-ready event into a file.
-    pipeline: Option<Pipeline>,
-}
-
-impl axum::extract::FromRef<Hook> for WebhookVerifier {
-    fn from_ref(hook: &Hook) -> Self {
-        hook.verifier.clone()
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     match run(Cli::parse()).await {
@@ -296,57 +250,30 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Fatal> {
-    // Healthie retries for up to three days: remember keys that long.
-    let ttl = Duration::from_secs(3 * 24 * 3600);
     let lease = Duration::from_secs(cli.lease.max(1));
-    let dedup: Arc<dyn DedupStore> = match &cli.redis {
-        Some(url) => {
-            let store = RedisDedup::builder(url.as_str())
-                .prefix(cli.redis_prefix.as_str())
-                .ttl(ttl)
-                .lease(lease)
-                .timeout(Duration::from_millis(cli.redis_timeout_ms.max(1)))
-                .build()?;
-            eprintln!(
-                "webhook-receiver: dedup in Redis, keys {}:*",
-                cli.redis_prefix
-            );
-            Arc::new(store)
-        }
-        None => Arc::new(InMemoryDedup::new(ttl, dedup::DEFAULT_CAPACITY).with_lease(lease)),
-    };
-    // With --transcripts-dir: a pipeline per mounted vendor (checked before listening).
-    let (mut pipelines, transcript_report) = transcript_pipelines(&cli, lease).await?;
-    let healthie_verifier = |s| healthie::Verifier::new(s, "POST", &cli.healthie_path);
-    #[rustfmt::skip]
-    let hooks: [(&str, &str, Option<WebhookVerifier>, Parse); 4] = [
-        ("speakr", "SPEAKR_WEBHOOK_SECRET", verifier(cli.speakr_secret, speakr::Verifier::new), speakr_event),
-        ("hedy", "HEDY_WEBHOOK_SECRET", verifier(cli.hedy_secret, hedy::Verifier::new), hedy_event),
-        ("heilo", "HEILO_SIGNING_SECRET", verifier(cli.heilo_secret, heilo::Verifier::new), heilo_event),
-        ("healthie", "HEALTHIE_WEBHOOK_SECRET", verifier(cli.healthie_secret, healthie_verifier), healthie_event),
-    ];
-
-    let (mut app, mut report) = (Router::new(), Vec::new());
-    for (vendor, env, verifier, parse) in hooks {
-        let route = format!("/hooks/{vendor}");
-        let Some(verifier) = verifier else {
-            report.push(format!(
-                "not mounted {route}: no secret (--{vendor}-secret or {env})"
-            ));
-            continue;
-        };
-        let hook = Hook {
-            vendor,
-            verifier: verifier.body_limit(cli.body_limit),
-            parse,
-            dedup: dedup.clone(),
-            handler_time: Duration::from_millis(cli.handler_ms),
-            on_unverified: cli.on_unverified,
-            pipeline: pipelines.remove(vendor),
-        };
-        app = app.route(&route, post(receive).with_state(hook));
-        report.push(format!("mounted POST {route}"));
+    let timeout = Duration::from_millis(cli.redis_timeout_ms.max(1));
+    let dedup = Dedup::new(cli.redis.as_deref(), &cli.redis_prefix, lease, timeout)?;
+    if cli.redis.is_some() {
+        eprintln!(
+            "webhook-receiver: dedup in Redis, keys {}:*",
+            cli.redis_prefix
+        );
     }
+    // With --transcripts-dir: a pipeline per mounted vendor (checked before listening).
+    let (pipelines, transcript_report) = transcript_pipelines(&cli, lease).await?;
+    let (app, mut report) = app::router(Config {
+        speakr_secret: cli.speakr_secret,
+        hedy_secret: cli.hedy_secret,
+        heilo_secret: cli.heilo_secret,
+        healthie_secret: cli.healthie_secret,
+        healthie_path: cli.healthie_path,
+        body_limit: cli.body_limit,
+        dedup: dedup.clone(),
+        handler_time: Duration::from_millis(cli.handler_ms),
+        on_unverified: cli.on_unverified,
+        pipelines,
+        lines: Lines::stdout(),
+    });
     if !report.iter().any(|line| line.starts_with("mounted")) {
         return Err("no secret given: set at least one (see --help)".into());
     }
@@ -365,6 +292,10 @@ async fn run(cli: Cli) -> Result<(), Fatal> {
             eprintln!("webhook-receiver: shutting down");
         })
         .await?;
+    // Completions still waiting for a claim to carry them: record them before exiting.
+    if let Err(e) = dedup.flush().await {
+        eprintln!("webhook-receiver: {e}");
+    }
     Ok(())
 }
 
@@ -516,162 +447,4 @@ async fn transcript_pipelines(
         );
     }
     Ok((pipelines, report))
-}
-
-/// A verifier for `secrets`, or `None` (route not mounted) when there is none.
-fn verifier<V: Verify + 'static>(
-    secrets: Vec<String>,
-    make: impl FnOnce(Vec<String>) -> V,
-) -> Option<WebhookVerifier> {
-    (!secrets.is_empty()).then(|| WebhookVerifier::new(make(secrets)))
-}
-
-/// One delivery: verified by the extractor, then handshake, parse, dedup, print.
-async fn receive(
-    State(hook): State<Hook>,
-    delivery: Result<VerifiedWebhook, WebhookRejection>,
-) -> Response {
-    let vendor = hook.vendor;
-    let delivery = match delivery {
-        Ok(VerifiedWebhook(delivery)) => delivery,
-        Err(rejection) => {
-            // A signature, digest or timestamp that does not verify is what a secret rotation
-            // produces; malformed or oversize requests would fail the same way again.
-            let retry = rejection.status() == StatusCode::UNAUTHORIZED
-                && hook.on_unverified == OnUnverified::Retry;
-            let status = if retry {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
-                rejection.status()
-            };
-            println!("{vendor} rejected {}: {}", status.as_u16(), rejection.error);
-            if retry {
-                let retry_after = [(header::RETRY_AFTER, UNVERIFIED_RETRY_AFTER)];
-                return (status, retry_after, rejection.error.to_string()).into_response();
-            }
-            return rejection.into_response();
-        }
-    };
-    let key = delivery.idempotency_key();
-
-    // Heilo's activation handshake: every attempt needs the echo, so no dedup here.
-    if vendor == "heilo" {
-        if let Ok(Some(reply)) = HandshakeResponse::from_verified(&delivery) {
-            println!("heilo webhook.subscription.verify key={key} handshake");
-            let content_type = [(header::CONTENT_TYPE, HandshakeResponse::CONTENT_TYPE)];
-            return (content_type, reply.body()).into_response();
-        }
-    }
-
-    let Parsed {
-        event_type,
-        about,
-        meeting,
-    } = match (hook.parse)(delivery.body()) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            println!("{vendor} unparsable key={key}: {e}");
-            return (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()).into_response();
-        }
-    };
-    // One store for every route: the keys are namespaced by vendor.
-    let stored_key = format!("{vendor}:{key}");
-    match hook.dedup.claim(&stored_key).await {
-        Ok(Claim::Acquired(claimed)) => {
-            // The processing: here a line, after the configured time.
-            if !hook.handler_time.is_zero() {
-                tokio::time::sleep(hook.handler_time).await;
-            }
-            let ready = meeting.filter(MeetingEvent::is_transcript_ready);
-            match (&hook.pipeline, ready) {
-                // With --transcripts-dir: done only once the file is on disk.
-                (Some(pipeline), Some(event)) => match pipeline.process(event).await {
-                    Ok(written) => println!("{vendor} {event_type} key={key} wrote {written}"),
-                    Err(failure) => {
-                        // Not processed: give the key back so that the vendor's retry is.
-                        println!("{vendor} {event_type} key={key} failed: {failure}");
-                        if let Err(e) = hook.dedup.release(&claimed).await {
-                            eprintln!("webhook-receiver: {vendor} key={key}: {e}");
-                        }
-                        let seconds = failure.retry_after_secs().to_string();
-                        return (
-                            StatusCode::SERVICE_UNAVAILABLE,
-                            [(header::RETRY_AFTER, seconds)],
-                            failure.to_string(),
-                        )
-                            .into_response();
-                    }
-                },
-                _ => println!("{vendor} {event_type} key={key} first{about}"),
-            }
-            // Processed: answer 200 even if the store cannot record it now (it keeps trying
-            // while the claim holds the key).
-            if let Err(e) = hook.dedup.complete(&claimed).await {
-                eprintln!("webhook-receiver: {vendor} key={key}: {e}");
-            }
-        }
-        Ok(Claim::Done) => println!("{vendor} {event_type} key={key} duplicate"),
-        Ok(Claim::InProgress { retry_after }) => {
-            // Another replica is processing it: the vendor retries, and the delivery is
-            // processed again if that replica dies before finishing.
-            println!("{vendor} {event_type} key={key} in-progress");
-            let seconds = retry_after.map_or(1, |d| d.as_secs().max(1)).to_string();
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::RETRY_AFTER, seconds)],
-                "in progress elsewhere",
-            )
-                .into_response();
-        }
-        Err(e) => {
-            // No store, no decision: never accept a delivery that may be a duplicate.
-            println!("{vendor} {event_type} key={key} error: {e}");
-            return (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response();
-        }
-    }
-    (StatusCode::OK, "ok").into_response()
-}
-
-fn speakr_event(body: &[u8]) -> Result<Parsed, serde_json::Error> {
-    let e = speakr_client::webhooks::parse(body)?;
-    let about = e.event.recording_id().map(|id| format!(" recording={id}"));
-    Ok(Parsed {
-        event_type: e.event_type().to_string(),
-        about: about.unwrap_or_default(),
-        meeting: MeetingEvent::try_from(&e).ok(),
-    })
-}
-
-fn hedy_event(body: &[u8]) -> Result<Parsed, serde_json::Error> {
-    let e = hedy_client::webhooks::parse(body)?;
-    let about = e.event.session_id().map(|id| format!(" session={id}"));
-    Ok(Parsed {
-        event_type: e.event_type().to_string(),
-        about: about.unwrap_or_default(),
-        meeting: MeetingEvent::try_from(&e).ok(),
-    })
-}
-
-fn heilo_event(body: &[u8]) -> Result<Parsed, serde_json::Error> {
-    let e = heilo_client::webhooks::parse(body)?;
-    let about = e.resource_id.as_ref().map(|id| format!(" resource={id}"));
-    Ok(Parsed {
-        event_type: e.event_type().to_string(),
-        about: about.unwrap_or_default(),
-        meeting: MeetingEvent::try_from(&e).ok(),
-    })
-}
-
-/// Healthie's thin payload, parsed by healthie-client: the event type and the resource.
-fn healthie_event(body: &[u8]) -> Result<Parsed, serde_json::Error> {
-    let e = healthie_client::webhooks::ThinEvent::parse(body).map_err(serde::de::Error::custom)?;
-    let about = match e.resource_id_type.as_deref() {
-        Some(kind) => format!(" resource={kind}/{}", e.resource_id),
-        None => format!(" resource={}", e.resource_id),
-    };
-    Ok(Parsed {
-        event_type: e.event_type.to_string(),
-        about,
-        meeting: MeetingEvent::try_from(&e).ok(),
-    })
 }
