@@ -33,7 +33,11 @@
 //! ```
 
 use http::HeaderMap;
-use serde::de::{DeserializeOwned, Error as _};
+use std::fmt;
+
+use serde::de::{DeserializeOwned, Error as _, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -175,28 +179,41 @@ fn typed<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
 /// Parse a delivery body you already trust (verified elsewhere). Both body forms are
 /// accepted; the idempotency key is the body's SHA-256.
 pub fn parse(body: &[u8]) -> Result<WebhookEvent, serde_json::Error> {
-    parse_with_hint(body, None)
+    parse_with_hint(body, None, || hex::encode(Sha256::digest(body)))
 }
 
+/// Parse `body`, taking the event type from `header_event` when the body has none; `key`
+/// gives the idempotency key (called only once the body has parsed).
+///
+/// The body is first split into its top-level members, each kept as its raw text (no tree is
+/// built); the payload is then decoded from its text straight into the event's type.
 fn parse_with_hint(
     body: &[u8],
     header_event: Option<&str>,
+    key: impl FnOnce() -> String,
 ) -> Result<WebhookEvent, serde_json::Error> {
-    let mut map: Map<String, Value> = serde_json::from_slice(body)?;
-    let event_type = match map.remove("event") {
-        Some(Value::String(s)) => s,
-        Some(other) => {
-            return Err(serde_json::Error::custom(format!(
-                "`event` must be a string, got {other}"
-            )))
-        }
+    let Members(members) = serde_json::from_slice(body)?;
+    // The last member of a name wins, as when the body is read into a map.
+    let last = |name: &str| members.iter().rev().find(|(k, _)| k == name).map(|m| m.1);
+    let event_type = match last("event") {
+        Some(raw) => match serde_json::from_str(raw.get())? {
+            Value::String(s) => s,
+            other => {
+                return Err(serde_json::Error::custom(format!(
+                    "`event` must be a string, got {other}"
+                )))
+            }
+        },
         None => header_event
             .map(str::to_owned)
             .ok_or_else(|| serde_json::Error::missing_field("event"))?,
     };
-    let wrapped = matches!(map.get("data"), Some(Value::Object(_)));
-    let (form, timestamp, extra, payload) = if wrapped {
-        let payload = map.remove("data").unwrap_or(Value::Null);
+    let data = last("data").filter(|raw| raw.get().starts_with('{'));
+    let (form, timestamp, extra, event) = if let Some(data) = data {
+        // `data` is decoded on its own below: it stands in here only for its place.
+        let mut map = members_map(&members, "data")?;
+        map.remove("event");
+        map.remove("data");
         let timestamp = match map.remove("timestamp") {
             Some(Value::String(s)) => Some(Timestamp::from(s)),
             Some(other) => {
@@ -205,24 +222,126 @@ fn parse_with_hint(
             }
             None => None,
         };
-        (BodyForm::Wrapped, timestamp, map, payload)
+        let event = Event::from_json(&event_type, data.get().as_bytes())
+            .map_err(|e| serde_json::Error::custom(format!("in `data`: {e}")))?;
+        (BodyForm::Wrapped, timestamp, map, event)
     } else {
-        (BodyForm::Flat, None, Map::new(), Value::Object(map))
+        let event = match EventType::from(event_type.as_str()) {
+            EventType::Unknown(event_type) => {
+                let mut map = members_map(&members, "")?;
+                map.remove("event");
+                Event::Unknown {
+                    event_type,
+                    data: Value::Object(map),
+                }
+            }
+            // The resource is the whole body but its `event`, which the type's `extra` took.
+            _ => Event::from_json(&event_type, body)?.without_extra("event"),
+        };
+        (BodyForm::Flat, None, Map::new(), event)
     };
-    let event = Event::from_parts(&event_type, payload).map_err(|e| {
-        if wrapped {
-            serde_json::Error::custom(format!("in `data`: {e}"))
-        } else {
-            e
-        }
-    })?;
     Ok(WebhookEvent {
-        idempotency_key: hex::encode(Sha256::digest(body)),
+        idempotency_key: key(),
         form,
         timestamp,
         extra,
         event,
     })
+}
+
+impl Event {
+    /// [`Event::from_parts`] on a payload's JSON text.
+    fn from_json(event_type: &str, json: &[u8]) -> Result<Event, serde_json::Error> {
+        Ok(match EventType::from(event_type) {
+            EventType::SessionCreated => Event::SessionCreated(typed_json(json)?),
+            EventType::SessionEnded => Event::SessionEnded(typed_json(json)?),
+            EventType::SessionExported => Event::SessionExported(typed_json(json)?),
+            EventType::HighlightCreated => Event::HighlightCreated(typed_json(json)?),
+            EventType::TodoExported => Event::TodoExported(typed_json(json)?),
+            EventType::Unknown(event_type) => Event::Unknown {
+                event_type,
+                data: serde_json::from_slice(json)?,
+            },
+        })
+    }
+
+    /// The event with `name` taken out of its resource's `extra`.
+    fn without_extra(mut self, name: &str) -> Event {
+        match &mut self {
+            Event::SessionCreated(s) | Event::SessionEnded(s) | Event::SessionExported(s) => {
+                s.extra.remove(name);
+            }
+            Event::HighlightCreated(h) => {
+                h.extra.remove(name);
+            }
+            Event::TodoExported(t) => {
+                t.extra.remove(name);
+            }
+            Event::Unknown { .. } => {}
+        }
+        self
+    }
+}
+
+/// Decode `json` as [`typed`] decodes a `Value`, with the same messages.
+fn typed_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(json);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = without_position(e.into_inner());
+        serde_json::Error::custom(format!("at `{path}`: {inner}"))
+    })
+}
+
+/// The same error without its line and column (as decoding a `Value` reports it).
+fn without_position(e: serde_json::Error) -> serde_json::Error {
+    if e.line() == 0 {
+        return e;
+    }
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    serde_json::Error::custom(message.strip_suffix(&suffix).unwrap_or(&message))
+}
+
+/// The members as a map, in order, the last of a name winning; `skip`'s values are not
+/// decoded (they stand as `null`).
+fn members_map(
+    members: &[(String, &RawValue)],
+    skip: &str,
+) -> Result<Map<String, Value>, serde_json::Error> {
+    let mut map = Map::new();
+    for (name, raw) in members {
+        let value = if name == skip {
+            Value::Null
+        } else {
+            serde_json::from_str(raw.get())?
+        };
+        map.insert(name.clone(), value);
+    }
+    Ok(map)
+}
+
+/// A JSON object's members in order, each value as its raw text.
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> Visitor<'de> for Visit {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
 }
 
 /// Verify a delivery's `X-Hedy-Signature` over the raw `body` with `verifier` (one or more
@@ -234,9 +353,12 @@ pub fn verify_and_parse(
     body: &[u8],
 ) -> Result<WebhookEvent, VerifyError> {
     let verified = verifier.verify(headers, body)?;
-    let mut event = parse_with_hint(verified.body(), verified.event_type())?;
-    event.idempotency_key = verified.idempotency_key().to_owned();
-    Ok(event)
+    // The verifier's key is the body's SHA-256 already: do not hash the body again.
+    Ok(parse_with_hint(
+        verified.body(),
+        verified.event_type(),
+        || verified.idempotency_key().to_owned(),
+    )?)
 }
 
 #[cfg(test)]
@@ -282,6 +404,83 @@ mod tests {
         assert!(bad.to_string().contains("duration"), "{bad}");
         let bad = parse(br#"{"event":"session.ended","data":{"title":"no id"}}"#).unwrap_err();
         assert!(bad.to_string().contains("data"), "{bad}");
+    }
+
+    /// The body read into a `Value` map first, then the payload decoded from it.
+    fn via_value(body: &[u8]) -> Result<WebhookEvent, String> {
+        let mut map: Map<String, Value> =
+            serde_json::from_slice(body).map_err(|e| e.to_string())?;
+        let Some(Value::String(event_type)) = map.remove("event") else {
+            return Err("no event".into());
+        };
+        let wrapped = matches!(map.get("data"), Some(Value::Object(_)));
+        let (form, timestamp, payload) = if wrapped {
+            let payload = map.remove("data").unwrap();
+            let timestamp = match map.remove("timestamp") {
+                Some(Value::String(s)) => Some(Timestamp::from(s)),
+                Some(other) => {
+                    map.insert("timestamp".to_owned(), other);
+                    None
+                }
+                None => None,
+            };
+            (BodyForm::Wrapped, timestamp, payload)
+        } else {
+            (
+                BodyForm::Flat,
+                None,
+                Value::Object(std::mem::take(&mut map)),
+            )
+        };
+        let event = Event::from_parts(&event_type, payload).map_err(|e| {
+            if wrapped {
+                format!("in `data`: {e}")
+            } else {
+                e.to_string()
+            }
+        })?;
+        Ok(WebhookEvent {
+            idempotency_key: hex::encode(Sha256::digest(body)),
+            form,
+            timestamp,
+            extra: map,
+            event,
+        })
+    }
+
+    #[test]
+    fn raw_payloads_decode_as_values_do() {
+        let resources = [
+            r#""sessionId":"s","title":"T","duration":12,"custom":{"a":[1,2]},"data":3"#,
+            r#""sessionId":"s","duration":"long""#,
+            r#""title":"no id""#,
+            r#""highlightId":"h","id":"i","sessionId":"s","timestamp":"2026-01-01T00:00:00Z","timeIndex":1500"#,
+            r#""id":"h","timeIndex":"soon""#,
+            r#""sessionId":"s""#,
+            r#""id":"t","sessionId":"s","text":"x","dueDate":null,"more":true"#,
+            r#""id":5"#,
+        ];
+        let types = [
+            "session.created",
+            "session.ended",
+            "session.exported",
+            "highlight.created",
+            "todo.exported",
+            "meeting.summarized",
+        ];
+        for t in types {
+            for r in resources {
+                let flat = format!(r#"{{"x":1,"event":"{t}",{r}}}"#);
+                let wrapped = format!(
+                    r#"{{"event":"{t}","data":{{{r}}},"timestamp":"2026-03-03T14:00:00Z","n":[1]}}"#
+                );
+                let odd_timestamp = format!(r#"{{"event":"{t}","data":{{{r}}},"timestamp":7}}"#);
+                for body in [flat, wrapped, odd_timestamp] {
+                    let got = parse(body.as_bytes()).map_err(|e| e.to_string());
+                    assert_eq!(got, via_value(body.as_bytes()), "{body}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -598,6 +598,21 @@ struct Envelope {
 /// Parse a delivery body you already trust (verified by other means). The idempotency key is
 /// the body's `event_id` (SHA-256 of the body when absent). Prefer [`verify_and_parse`].
 pub fn parse(body: &[u8]) -> Result<WebhookEvent, serde_json::Error> {
+    parse_with_key(body, |event_id| {
+        if event_id.trim().is_empty() {
+            hex::encode(Sha256::digest(body))
+        } else {
+            event_id.to_owned()
+        }
+    })
+}
+
+/// Parse `body`; `key` gives the idempotency key from the body's `event_id` (called only once
+/// the body has parsed).
+fn parse_with_key(
+    body: &[u8],
+    key: impl FnOnce(&str) -> String,
+) -> Result<WebhookEvent, serde_json::Error> {
     let envelope: Envelope = serde_json::from_slice(body)?;
     let mut event = Event::from_parts(&envelope.event_type, envelope.data)?;
     if let Event::SubscriptionVerify(verify) = &mut event {
@@ -606,11 +621,7 @@ pub fn parse(body: &[u8]) -> Result<WebhookEvent, serde_json::Error> {
         }
     }
     let event_id = envelope.event_id.unwrap_or_default();
-    let idempotency_key = if event_id.trim().is_empty() {
-        hex::encode(Sha256::digest(body))
-    } else {
-        event_id.clone()
-    };
+    let idempotency_key = key(&event_id);
     Ok(WebhookEvent {
         api_version: envelope.api_version,
         event_id,
@@ -632,8 +643,9 @@ pub fn verify_and_parse(
     body: &[u8],
 ) -> Result<WebhookEvent, VerifyError> {
     let verified = verifier.verify(headers, body)?;
-    let mut event = parse(verified.body())?;
-    event.idempotency_key = verified.idempotency_key().to_owned();
+    // The key is the verifier's (`heilo-event-id`, or the body hash it computes): do not
+    // hash the body here as well.
+    let mut event = parse_with_key(verified.body(), |_| verified.idempotency_key().to_owned())?;
     if matches!(event.event, Event::SubscriptionVerify(_)) {
         event.handshake = HandshakeResponse::from_verified(&verified)?;
     }

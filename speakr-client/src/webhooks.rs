@@ -21,7 +21,10 @@
 //! ```
 
 use http::HeaderMap;
+use serde::de::{DeserializeOwned, Error as _};
 use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
 
 use crate::types::{null_as_default, open_enum, Timestamp};
 
@@ -275,27 +278,76 @@ pub struct WebhookTestData {
     pub webhook_id: Option<u64>,
 }
 
+/// The envelope, read straight from the body; `data` stays raw until `type` says what it is.
 #[derive(Deserialize)]
-struct Envelope {
+struct Envelope<'a> {
     id: String,
     #[serde(rename = "type")]
     event_type: String,
     timestamp: Timestamp,
     #[serde(default)]
     user_id: Option<u64>,
-    #[serde(default)]
-    data: serde_json::Value,
+    #[serde(default, borrow)]
+    data: Option<&'a RawValue>,
     #[serde(default)]
     replayed_from: Option<String>,
+}
+
+impl Event {
+    /// [`Event::from_parts`] on `data` as sent (`None` for absent or `null`), decoded from its
+    /// text straight into the event's type.
+    fn from_raw(event_type: &str, data: Option<&RawValue>) -> Result<Event, serde_json::Error> {
+        fn typed<T: DeserializeOwned>(data: Option<&RawValue>) -> Result<T, serde_json::Error> {
+            match data {
+                None => serde_json::from_value(Value::Null),
+                Some(raw) => serde_json::from_str(raw.get()).map_err(without_position),
+            }
+        }
+        Ok(match EventType::from(event_type) {
+            EventType::RecordingCreated => Event::RecordingCreated(typed(data)?),
+            EventType::TranscriptionStarted => Event::TranscriptionStarted(typed(data)?),
+            EventType::TranscriptionCompleted => Event::TranscriptionCompleted(typed(data)?),
+            EventType::TranscriptionFailed => Event::TranscriptionFailed(typed(data)?),
+            EventType::SummaryCompleted => Event::SummaryCompleted(typed(data)?),
+            EventType::SummaryFailed => Event::SummaryFailed(typed(data)?),
+            EventType::EventsExtracted => Event::EventsExtracted(typed(data)?),
+            EventType::RecordingUpdated => Event::RecordingUpdated(typed(data)?),
+            EventType::RecordingDeleted => Event::RecordingDeleted(typed(data)?),
+            EventType::WebhookTest => Event::WebhookTest(typed(data)?),
+            EventType::Unknown(event_type) => Event::Unknown {
+                event_type,
+                data: match data {
+                    None => Value::Null,
+                    Some(raw) => serde_json::from_str(raw.get())?,
+                },
+            },
+        })
+    }
+}
+
+/// The same error without the line and column, which would count within `data`'s text
+/// rather than the body (the message is then as decoding from a `Value` gives it).
+fn without_position(e: serde_json::Error) -> serde_json::Error {
+    if e.line() == 0 {
+        return e;
+    }
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    serde_json::Error::custom(message.strip_suffix(&suffix).unwrap_or(&message))
 }
 
 /// Parse a delivery body you already trust (verified, or read back from
 /// `GET /webhooks/{id}/deliveries/{delivery_id}`). The idempotency key is the envelope id.
 pub fn parse(body: &[u8]) -> Result<WebhookEvent, serde_json::Error> {
+    parse_with_key(body, None)
+}
+
+/// Parse `body`; the idempotency key is `key`, else the envelope id.
+fn parse_with_key(body: &[u8], key: Option<String>) -> Result<WebhookEvent, serde_json::Error> {
     let envelope: Envelope = serde_json::from_slice(body)?;
-    let event = Event::from_parts(&envelope.event_type, envelope.data)?;
+    let event = Event::from_raw(&envelope.event_type, envelope.data)?;
     Ok(WebhookEvent {
-        idempotency_key: envelope.id.clone(),
+        idempotency_key: key.unwrap_or_else(|| envelope.id.clone()),
         id: envelope.id,
         timestamp: envelope.timestamp,
         user_id: envelope.user_id,
@@ -313,9 +365,8 @@ pub fn verify_and_parse(
     body: &[u8],
 ) -> Result<WebhookEvent, VerifyError> {
     let verified = verifier.verify(headers, body)?;
-    let mut event = parse(verified.body())?;
-    event.idempotency_key = verified.idempotency_key().to_owned();
-    Ok(event)
+    let key = verified.idempotency_key().to_owned();
+    Ok(parse_with_key(verified.body(), Some(key))?)
 }
 
 #[cfg(test)]
@@ -334,6 +385,47 @@ mod tests {
         );
         assert_eq!(e.event.recording_id(), Some(4));
         assert!(matches!(e.event, Event::Unknown { ref data, .. } if data["recording_id"] == 4));
+    }
+
+    #[test]
+    fn raw_data_decodes_as_from_parts_does() {
+        let datas = [
+            r#"{"recording_id":4,"title":"T","fields_changed":null}"#,
+            r#"{"recording_id":"4"}"#,
+            r#"{"recording_id":-1}"#,
+            r#"{"title":"no id"}"#,
+            r#"{"recording_id":4,"transcription_duration_seconds":2}"#,
+            r#"[1]"#,
+            "null",
+            "",
+        ];
+        for t in [
+            "recording.updated",
+            "recording.transcription.completed",
+            "webhook.test",
+            "x.y",
+        ] {
+            for data in datas {
+                let member = if data.is_empty() {
+                    String::new()
+                } else {
+                    format!(r#","data":{data}"#)
+                };
+                let body = format!(
+                    r#"{{"id":"x","type":"{t}","timestamp":"2026-11-22T07:35:44Z"{member}}}"#
+                );
+                let value = if data.is_empty() {
+                    Value::Null
+                } else {
+                    serde_json::from_str(data).unwrap()
+                };
+                let expected = Event::from_parts(t, value).map_err(|e| e.to_string());
+                let got = parse(body.as_bytes())
+                    .map(|e| e.event)
+                    .map_err(|e| e.to_string());
+                assert_eq!(got, expected, "{body}");
+            }
+        }
     }
 
     #[test]

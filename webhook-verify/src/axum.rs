@@ -102,8 +102,18 @@ impl From<Error> for WebhookRejection {
     }
 }
 
-/// Read at most `limit` bytes of `body`.
-async fn read_limited(mut body: Body, limit: usize) -> Result<Bytes, Error> {
+/// The buffer to reserve once a body spans several frames: the declared length, never more
+/// than `limit` (a declared length is untrusted), and at least the `read` bytes already in
+/// hand. Without a usable declared length the buffer starts at `read` and grows.
+fn initial_capacity(declared: Option<u64>, limit: usize, read: usize) -> usize {
+    let declared = declared.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    declared.min(limit).max(read)
+}
+
+/// Read at most `limit` bytes of `body`, whatever `declared` (the parsed `Content-Length`)
+/// claims. A body arriving in one frame is returned without copying; otherwise the frames
+/// are copied into a buffer reserved once from `declared`.
+async fn read_limited(mut body: Body, limit: usize, declared: Option<u64>) -> Result<Bytes, Error> {
     let too_large = Error::BodyTooLarge { limit };
     if body
         .size_hint()
@@ -113,19 +123,36 @@ async fn read_limited(mut body: Body, limit: usize) -> Result<Bytes, Error> {
     {
         return Err(too_large);
     }
-    let mut buf = BytesMut::new();
+    let mut read = 0usize;
+    let mut first = Bytes::new();
+    let mut buf: Option<BytesMut> = None;
     while let Some(frame) =
         std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
     {
         let frame = frame.map_err(|_| Error::BodyRead)?;
-        if let Ok(data) = frame.into_data() {
-            if buf.len().saturating_add(data.len()) > limit {
-                return Err(too_large);
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if data.is_empty() {
+            continue;
+        }
+        read = read.saturating_add(data.len());
+        if read > limit {
+            return Err(too_large);
+        }
+        match &mut buf {
+            Some(buf) => buf.extend_from_slice(&data),
+            None if first.is_empty() => first = data,
+            None => {
+                let mut joined = BytesMut::with_capacity(initial_capacity(declared, limit, read));
+                joined.extend_from_slice(&first);
+                joined.extend_from_slice(&data);
+                first = Bytes::new();
+                buf = Some(joined);
             }
-            buf.extend_from_slice(&data);
         }
     }
-    Ok(buf.freeze())
+    Ok(buf.map_or(first, BytesMut::freeze))
 }
 
 impl<S> FromRequest<S> for VerifiedWebhook
@@ -138,21 +165,36 @@ where
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = WebhookVerifier::from_ref(state);
         let (parts, body) = req.into_parts();
-        if let Some(len) = parts
+        let declared = parts
             .headers
             .get(http::header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-        {
-            if len > verifier.body_limit as u64 {
-                return Err(Error::BodyTooLarge {
-                    limit: verifier.body_limit,
-                }
-                .into());
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if declared.is_some_and(|len| len > verifier.body_limit as u64) {
+            return Err(Error::BodyTooLarge {
+                limit: verifier.body_limit,
             }
+            .into());
         }
-        let bytes = read_limited(body, verifier.body_limit).await?;
+        let bytes = read_limited(body, verifier.body_limit, declared).await?;
         let verified = verifier.verifier.verify_bytes(&parts.headers, bytes)?;
         Ok(VerifiedWebhook(verified))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initial_capacity;
+
+    #[test]
+    fn the_reservation_follows_content_length_within_the_limit() {
+        // Declared and within the limit: reserved as declared.
+        assert_eq!(initial_capacity(Some(1024), 4096, 700), 1024);
+        // Declared above the limit (never trusted): capped at the limit.
+        assert_eq!(initial_capacity(Some(u64::MAX), 4096, 700), 4096);
+        // Declared below what already arrived: at least what is in hand.
+        assert_eq!(initial_capacity(Some(10), 4096, 700), 700);
+        // Missing or unparsable: start from what is in hand and grow.
+        assert_eq!(initial_capacity(None, 4096, 700), 700);
     }
 }

@@ -58,17 +58,21 @@ pub enum Claim {
 /// A claim held by this caller: the key and a token that no other claim of the key shares.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Claimed {
-    key: String,
+    /// Shared with the in-memory store's map and order queue, so a delivery copies its key
+    /// once.
+    key: Arc<str>,
     token: String,
 }
 
 impl Claimed {
     /// A claim of `key` with `token` (stores make these).
     pub fn new(key: impl Into<String>, token: impl Into<String>) -> Self {
-        Claimed {
-            key: key.into(),
-            token: token.into(),
-        }
+        Claimed::shared(Arc::from(key.into()), token.into())
+    }
+
+    /// A claim of an already shared `key`, without copying it.
+    pub(crate) fn shared(key: Arc<str>, token: String) -> Self {
+        Claimed { key, token }
     }
 
     /// The claimed key.
@@ -133,19 +137,21 @@ struct Entry {
     generation: u64,
 }
 
+/// Keys are `Arc<str>` shared between the map, the order queue and the [`Claimed`] handed
+/// out, so a delivery allocates its key once; lookups borrow a `&str`.
 #[derive(Debug, Default)]
 struct Inner {
-    map: HashMap<String, Entry>,
+    map: HashMap<Arc<str>, Entry>,
     /// Insertion order; entries whose generation no longer matches the map are stale.
-    order: VecDeque<(String, u64)>,
+    order: VecDeque<(Arc<str>, u64)>,
     next_gen: u64,
     next_token: u64,
 }
 
 impl Inner {
     /// Put `key` in `state` until `expires`, evicting the oldest keys beyond `capacity`.
-    fn insert(&mut self, key: &str, state: State, expires: u64, capacity: usize) {
-        while self.map.len() >= capacity && !self.map.contains_key(key) {
+    fn insert(&mut self, key: Arc<str>, state: State, expires: u64, capacity: usize) {
+        while self.map.len() >= capacity && !self.map.contains_key(&*key) {
             match self.order.pop_front() {
                 Some((k, generation)) => {
                     if self.map.get(&k).is_some_and(|e| e.generation == generation) {
@@ -157,15 +163,16 @@ impl Inner {
         }
         let generation = self.next_gen;
         self.next_gen = self.next_gen.wrapping_add(1);
+        self.order.push_back((Arc::clone(&key), generation));
+        // An existing entry keeps its key; only the value is replaced.
         self.map.insert(
-            key.to_owned(),
+            key,
             Entry {
                 state,
                 expires,
                 generation,
             },
         );
-        self.order.push_back((key.to_owned(), generation));
         // Stale entries only accumulate when keys are re-inserted; compact rarely.
         if self.order.len() > capacity.saturating_mul(2).max(16) {
             let map = &self.map;
@@ -273,8 +280,14 @@ impl InMemoryDedup {
         let token = inner.next_token;
         inner.next_token = inner.next_token.wrapping_add(1);
         let expires = now.saturating_add(self.lease);
-        inner.insert(key, State::Claimed { token }, expires, self.capacity);
-        Claim::Acquired(Claimed::new(key, token.to_string()))
+        let key: Arc<str> = Arc::from(key);
+        inner.insert(
+            Arc::clone(&key),
+            State::Claimed { token },
+            expires,
+            self.capacity,
+        );
+        Claim::Acquired(Claimed::shared(key, token.to_string()))
     }
 
     /// The synchronous core of [`DedupStore::complete`].
@@ -282,7 +295,12 @@ impl InMemoryDedup {
         let now = self.clock.now();
         let expires = now.saturating_add(self.ttl);
         let mut inner = self.lock();
-        inner.insert(claimed.key(), State::Done, expires, self.capacity);
+        inner.insert(
+            Arc::clone(&claimed.key),
+            State::Done,
+            expires,
+            self.capacity,
+        );
     }
 
     /// The synchronous core of [`DedupStore::release`].
@@ -311,5 +329,30 @@ impl DedupStore for InMemoryDedup {
     async fn release(&self, claimed: &Claimed) -> Result<(), Error> {
         self.release_now(claimed);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::{Claim, InMemoryDedup};
+
+    #[test]
+    fn a_delivery_allocates_its_key_once() {
+        let store = InMemoryDedup::new(Duration::from_secs(60), 10);
+        let Claim::Acquired(claimed) = store.claim_now("key-1") else {
+            unreachable!("a fresh key is acquired");
+        };
+        store.complete_now(&claimed);
+        let inner = store.lock();
+        let (key, _) = inner
+            .map
+            .get_key_value("key-1")
+            .unwrap_or_else(|| unreachable!());
+        assert!(Arc::ptr_eq(key, &claimed.key));
+        assert!(inner.order.iter().all(|(k, _)| Arc::ptr_eq(k, key)));
+        assert_eq!(inner.order.len(), 2);
     }
 }

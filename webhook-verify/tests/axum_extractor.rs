@@ -170,3 +170,95 @@ async fn heilo_and_healthie_over_http() {
         assert_eq!(req.send().await.unwrap().status(), 401);
     }
 }
+
+/// Run the extractor on a request built by hand: `content_length` is sent as given (it may
+/// lie), and `chunks` arrive as separate frames of a body of unknown length when there are
+/// several of them.
+async fn extract(
+    limit: usize,
+    content_length: Option<&str>,
+    chunks: Vec<Vec<u8>>,
+) -> Result<bytes::Bytes, http::StatusCode> {
+    use axum::extract::FromRequest;
+
+    let state = WebhookVerifier::new(speakr::Verifier::new("s3cret")).body_limit(limit);
+    let whole: Vec<u8> = chunks.concat();
+    let body = if chunks.len() == 1 {
+        axum::body::Body::from(whole.clone())
+    } else {
+        let frames: Vec<Result<Vec<u8>, std::io::Error>> = chunks.into_iter().map(Ok).collect();
+        axum::body::Body::from_stream(futures::stream::iter(frames))
+    };
+    let mut req = http::Request::post("/hook").body(body).unwrap();
+    let headers = speakr::sign_delivery("s3cret", "d-1", "t", "2026-01-01T00:00:00Z", &whole);
+    for (k, v) in headers.unwrap() {
+        req.headers_mut().insert(k, v);
+    }
+    if let Some(len) = content_length {
+        req.headers_mut().insert(
+            http::header::CONTENT_LENGTH,
+            http::HeaderValue::from_str(len).unwrap(),
+        );
+    }
+    match VerifiedWebhook::from_request(req, &state).await {
+        Ok(VerifiedWebhook(v)) => Ok(v.body().clone()),
+        Err(rejection) => Err(rejection.status()),
+    }
+}
+
+#[tokio::test]
+async fn content_length_reserves_but_the_limit_holds() {
+    const LIMIT: usize = 64;
+    let at_limit = vec![b'a'; LIMIT];
+    let over = vec![b'b'; LIMIT + 1];
+    let split = |body: &[u8]| body.chunks(10).map(<[u8]>::to_vec).collect::<Vec<_>>();
+    let limit = LIMIT.to_string();
+    let over_limit = (LIMIT + 1).to_string();
+    let too_large = Err(http::StatusCode::PAYLOAD_TOO_LARGE);
+
+    // Exactly at the limit, declared truthfully: accepted, in one frame or several.
+    for chunks in [vec![at_limit.clone()], split(&at_limit)] {
+        let body = extract(LIMIT, Some(&limit), chunks).await.unwrap();
+        assert_eq!(body, at_limit);
+    }
+    // One byte over, declared truthfully: 413, in one frame or several.
+    for chunks in [vec![over.clone()], split(&over)] {
+        assert_eq!(extract(LIMIT, Some(&over_limit), chunks).await, too_large);
+    }
+    // Content-Length lying low: the bytes read are still bounded by the limit.
+    assert_eq!(extract(LIMIT, Some("1"), split(&over)).await, too_large);
+    let body = extract(LIMIT, Some("1"), split(&at_limit)).await.unwrap();
+    assert_eq!(body, at_limit);
+    // Content-Length lying high: over the limit it is refused up front ...
+    for declared in [over_limit.as_str(), "18446744073709551615"] {
+        let res = extract(LIMIT, Some(declared), split(b"short")).await;
+        assert_eq!(res, too_large);
+    }
+    // ... within it, the reservation is capped and the body is what arrived.
+    let body = extract(LIMIT, Some(&limit), split(&at_limit[..25]))
+        .await
+        .unwrap();
+    assert_eq!(body, at_limit[..25]);
+    // Missing or unparsable Content-Length: the buffer grows, the limit still holds.
+    for declared in [None, Some("bogus"), Some("-5")] {
+        let body = extract(LIMIT, declared, split(&at_limit)).await.unwrap();
+        assert_eq!(body, at_limit);
+        assert_eq!(extract(LIMIT, declared, split(&over)).await, too_large);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_exactly_at_the_limit_passes_over_http() {
+    let base = serve(speakr_app(1024)).await;
+    let client = reqwest::Client::new();
+    for (len, status) in [(1024, 200), (1025, 413)] {
+        let body = vec![b'z'; len];
+        let mut req = client.post(format!("{base}/hook")).body(body.clone());
+        let headers = speakr::sign_delivery("s3cret", "d-1", "t", "2026-01-01T00:00:00Z", &body);
+        for (k, v) in headers.unwrap() {
+            req = req.header(k.as_str(), v.to_str().unwrap());
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), status, "{len} bytes");
+    }
+}

@@ -498,7 +498,7 @@ impl DedupStore for RedisDedup {
             .await?;
         carried.sent();
         Ok(match state {
-            1 => Claim::Acquired(Claimed::new(key, token)),
+            1 => Claim::Acquired(Claimed::shared(Arc::from(key), token)),
             2 => Claim::Done,
             _ => Claim::InProgress {
                 retry_after: u64::try_from(pttl).ok().map(Duration::from_millis),
