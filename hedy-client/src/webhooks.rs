@@ -154,15 +154,20 @@ impl Event {
     /// The typed event for `event_type` and its payload. A payload that does not fit the
     /// event's type fails with the path of the mismatch.
     pub fn from_parts(event_type: &str, payload: Value) -> Result<Event, serde_json::Error> {
+        Event::from_payload(event_type, payload)
+    }
+
+    /// The dispatch on the event type, whatever form the payload is in.
+    fn from_payload(event_type: &str, payload: impl Payload) -> Result<Event, serde_json::Error> {
         Ok(match EventType::from(event_type) {
-            EventType::SessionCreated => Event::SessionCreated(typed(payload)?),
-            EventType::SessionEnded => Event::SessionEnded(typed(payload)?),
-            EventType::SessionExported => Event::SessionExported(typed(payload)?),
-            EventType::HighlightCreated => Event::HighlightCreated(typed(payload)?),
-            EventType::TodoExported => Event::TodoExported(typed(payload)?),
+            EventType::SessionCreated => Event::SessionCreated(payload.typed()?),
+            EventType::SessionEnded => Event::SessionEnded(payload.typed()?),
+            EventType::SessionExported => Event::SessionExported(payload.typed()?),
+            EventType::HighlightCreated => Event::HighlightCreated(payload.typed()?),
+            EventType::TodoExported => Event::TodoExported(payload.typed()?),
             EventType::Unknown(event_type) => Event::Unknown {
                 event_type,
-                data: payload,
+                data: payload.into_value()?,
             },
         })
     }
@@ -252,17 +257,7 @@ fn parse_with_hint(
 impl Event {
     /// [`Event::from_parts`] on a payload's JSON text.
     fn from_json(event_type: &str, json: &[u8]) -> Result<Event, serde_json::Error> {
-        Ok(match EventType::from(event_type) {
-            EventType::SessionCreated => Event::SessionCreated(typed_json(json)?),
-            EventType::SessionEnded => Event::SessionEnded(typed_json(json)?),
-            EventType::SessionExported => Event::SessionExported(typed_json(json)?),
-            EventType::HighlightCreated => Event::HighlightCreated(typed_json(json)?),
-            EventType::TodoExported => Event::TodoExported(typed_json(json)?),
-            EventType::Unknown(event_type) => Event::Unknown {
-                event_type,
-                data: serde_json::from_slice(json)?,
-            },
-        })
+        Event::from_payload(event_type, JsonText(json))
     }
 
     /// The event with `name` taken out of its resource's `extra`.
@@ -280,6 +275,36 @@ impl Event {
             Event::Unknown { .. } => {}
         }
         self
+    }
+}
+
+/// A payload the typed event is read from: a parsed `Value`, or the JSON text as sent (read
+/// straight into the event's type, with the same error messages).
+trait Payload {
+    fn typed<T: DeserializeOwned>(self) -> Result<T, serde_json::Error>;
+    fn into_value(self) -> Result<Value, serde_json::Error>;
+}
+
+impl Payload for Value {
+    fn typed<T: DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        typed(self)
+    }
+
+    fn into_value(self) -> Result<Value, serde_json::Error> {
+        Ok(self)
+    }
+}
+
+/// A payload's JSON text.
+struct JsonText<'a>(&'a [u8]);
+
+impl Payload for JsonText<'_> {
+    fn typed<T: DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        typed_json(self.0)
+    }
+
+    fn into_value(self) -> Result<Value, serde_json::Error> {
+        serde_json::from_slice(self.0)
     }
 }
 

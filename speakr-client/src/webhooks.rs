@@ -155,19 +155,26 @@ impl Event {
         event_type: &str,
         data: serde_json::Value,
     ) -> Result<Event, serde_json::Error> {
-        use serde_json::from_value as typed;
+        Event::from_payload(event_type, data)
+    }
+
+    /// The dispatch on the event type, whatever form `data` is in.
+    fn from_payload(event_type: &str, data: impl Payload) -> Result<Event, serde_json::Error> {
         Ok(match EventType::from(event_type) {
-            EventType::RecordingCreated => Event::RecordingCreated(typed(data)?),
-            EventType::TranscriptionStarted => Event::TranscriptionStarted(typed(data)?),
-            EventType::TranscriptionCompleted => Event::TranscriptionCompleted(typed(data)?),
-            EventType::TranscriptionFailed => Event::TranscriptionFailed(typed(data)?),
-            EventType::SummaryCompleted => Event::SummaryCompleted(typed(data)?),
-            EventType::SummaryFailed => Event::SummaryFailed(typed(data)?),
-            EventType::EventsExtracted => Event::EventsExtracted(typed(data)?),
-            EventType::RecordingUpdated => Event::RecordingUpdated(typed(data)?),
-            EventType::RecordingDeleted => Event::RecordingDeleted(typed(data)?),
-            EventType::WebhookTest => Event::WebhookTest(typed(data)?),
-            EventType::Unknown(event_type) => Event::Unknown { event_type, data },
+            EventType::RecordingCreated => Event::RecordingCreated(data.typed()?),
+            EventType::TranscriptionStarted => Event::TranscriptionStarted(data.typed()?),
+            EventType::TranscriptionCompleted => Event::TranscriptionCompleted(data.typed()?),
+            EventType::TranscriptionFailed => Event::TranscriptionFailed(data.typed()?),
+            EventType::SummaryCompleted => Event::SummaryCompleted(data.typed()?),
+            EventType::SummaryFailed => Event::SummaryFailed(data.typed()?),
+            EventType::EventsExtracted => Event::EventsExtracted(data.typed()?),
+            EventType::RecordingUpdated => Event::RecordingUpdated(data.typed()?),
+            EventType::RecordingDeleted => Event::RecordingDeleted(data.typed()?),
+            EventType::WebhookTest => Event::WebhookTest(data.typed()?),
+            EventType::Unknown(event_type) => Event::Unknown {
+                event_type,
+                data: data.into_value()?,
+            },
         })
     }
 }
@@ -297,31 +304,40 @@ impl Event {
     /// [`Event::from_parts`] on `data` as sent (`None` for absent or `null`), decoded from its
     /// text straight into the event's type.
     fn from_raw(event_type: &str, data: Option<&RawValue>) -> Result<Event, serde_json::Error> {
-        fn typed<T: DeserializeOwned>(data: Option<&RawValue>) -> Result<T, serde_json::Error> {
-            match data {
-                None => serde_json::from_value(Value::Null),
-                Some(raw) => serde_json::from_str(raw.get()).map_err(without_position),
-            }
+        Event::from_payload(event_type, data)
+    }
+}
+
+/// A payload the typed event is read from: a parsed `Value`, or `data`'s text as sent (`None`
+/// for absent or `null`), read straight into the event's type with the same error messages.
+trait Payload {
+    fn typed<T: DeserializeOwned>(self) -> Result<T, serde_json::Error>;
+    fn into_value(self) -> Result<Value, serde_json::Error>;
+}
+
+impl Payload for Value {
+    fn typed<T: DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        serde_json::from_value(self)
+    }
+
+    fn into_value(self) -> Result<Value, serde_json::Error> {
+        Ok(self)
+    }
+}
+
+impl Payload for Option<&RawValue> {
+    fn typed<T: DeserializeOwned>(self) -> Result<T, serde_json::Error> {
+        match self {
+            None => serde_json::from_value(Value::Null),
+            Some(raw) => serde_json::from_str(raw.get()).map_err(without_position),
         }
-        Ok(match EventType::from(event_type) {
-            EventType::RecordingCreated => Event::RecordingCreated(typed(data)?),
-            EventType::TranscriptionStarted => Event::TranscriptionStarted(typed(data)?),
-            EventType::TranscriptionCompleted => Event::TranscriptionCompleted(typed(data)?),
-            EventType::TranscriptionFailed => Event::TranscriptionFailed(typed(data)?),
-            EventType::SummaryCompleted => Event::SummaryCompleted(typed(data)?),
-            EventType::SummaryFailed => Event::SummaryFailed(typed(data)?),
-            EventType::EventsExtracted => Event::EventsExtracted(typed(data)?),
-            EventType::RecordingUpdated => Event::RecordingUpdated(typed(data)?),
-            EventType::RecordingDeleted => Event::RecordingDeleted(typed(data)?),
-            EventType::WebhookTest => Event::WebhookTest(typed(data)?),
-            EventType::Unknown(event_type) => Event::Unknown {
-                event_type,
-                data: match data {
-                    None => Value::Null,
-                    Some(raw) => serde_json::from_str(raw.get())?,
-                },
-            },
-        })
+    }
+
+    fn into_value(self) -> Result<Value, serde_json::Error> {
+        match self {
+            None => Ok(Value::Null),
+            Some(raw) => serde_json::from_str(raw.get()),
+        }
     }
 }
 
