@@ -377,10 +377,19 @@ pub fn verify_and_parse(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<WebhookEvent, VerifyError> {
-    let verified = verifier.verify(headers, body)?;
-    // The verifier's key is the body's SHA-256 already: do not hash the body again.
+    parse_verified(&verifier.verify(headers, body)?)
+}
+
+/// Parse a delivery that `verified` already checked (webhook-verify's axum extractor, or
+/// [`Verifier::verify`]): the body is parsed only now, and the verifier's idempotency key is
+/// kept, so the body is not hashed again. A body that is not a Hedy event is
+/// [`VerifyError::InvalidJson`].
+pub fn parse_verified<B: AsRef<[u8]>>(
+    verified: &webhook_verify::Verified<B>,
+) -> Result<WebhookEvent, VerifyError> {
+    // The verifier's key is the body's SHA-256 already.
     Ok(parse_with_hint(
-        verified.body(),
+        verified.bytes(),
         verified.event_type(),
         || verified.idempotency_key().to_owned(),
     )?)

@@ -642,12 +642,20 @@ pub fn verify_and_parse(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<WebhookEvent, VerifyError> {
-    let verified = verifier.verify(headers, body)?;
-    // The key is the verifier's (`heilo-event-id`, or the body hash it computes): do not
-    // hash the body here as well.
-    let mut event = parse_with_key(verified.body(), |_| verified.idempotency_key().to_owned())?;
+    parse_verified(&verifier.verify(headers, body)?)
+}
+
+/// Parse a delivery that `verified` already checked (webhook-verify's axum extractor, or
+/// [`Verifier::verify`]): the body is parsed only now, and the verifier's idempotency key is
+/// kept, so the body is not hashed again. A body that is not a Heilo event is
+/// [`VerifyError::InvalidJson`].
+pub fn parse_verified<B: AsRef<[u8]>>(
+    verified: &webhook_verify::Verified<B>,
+) -> Result<WebhookEvent, VerifyError> {
+    // The key is the verifier's (`heilo-event-id`, or the body hash it computes).
+    let mut event = parse_with_key(verified.bytes(), |_| verified.idempotency_key().to_owned())?;
     if matches!(event.event, Event::SubscriptionVerify(_)) {
-        event.handshake = HandshakeResponse::from_verified(&verified)?;
+        event.handshake = HandshakeResponse::from_verified(verified)?;
     }
     Ok(event)
 }

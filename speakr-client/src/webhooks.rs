@@ -380,9 +380,18 @@ pub fn verify_and_parse(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<WebhookEvent, VerifyError> {
-    let verified = verifier.verify(headers, body)?;
+    parse_verified(&verifier.verify(headers, body)?)
+}
+
+/// Parse a delivery that `verified` already checked (webhook-verify's axum extractor, or
+/// [`Verifier::verify`]): the body is parsed only now, and the verifier's idempotency key is
+/// kept, so the body is not hashed again. A body that is not a Speakr event is
+/// [`VerifyError::InvalidJson`].
+pub fn parse_verified<B: AsRef<[u8]>>(
+    verified: &webhook_verify::Verified<B>,
+) -> Result<WebhookEvent, VerifyError> {
     let key = verified.idempotency_key().to_owned();
-    Ok(parse_with_key(verified.body(), Some(key))?)
+    Ok(parse_with_key(verified.bytes(), Some(key))?)
 }
 
 #[cfg(test)]

@@ -115,6 +115,12 @@ macro_rules! family_shape {
                 .expect("a delivery signed by the mock verifies");
             let parsed = $krate::webhooks::parse(&request.body).expect("and parses");
             assert_eq!(verified.event_type(), parsed.event_type());
+            // Verified elsewhere (an extractor), parsed with the verifier's key.
+            let checked = webhook_verify::Verify::verify(&verifier, &headers, &request.body)
+                .expect("the verifier alone accepts it too");
+            let again = $krate::webhooks::parse_verified(&checked).expect("parsed once verified");
+            assert_eq!(again.idempotency_key, verified.idempotency_key);
+            assert_eq!(again.event_type(), verified.event_type());
             assert!(!verified.idempotency_key.is_empty());
 
             // Anything else is refused with the same error type everywhere.

@@ -274,6 +274,11 @@ impl<B: AsRef<[u8]>> Verified<B> {
         }
     }
 
+    /// The verified body's bytes, whether the body is borrowed or owned.
+    pub fn bytes(&self) -> &[u8] {
+        self.body.as_ref()
+    }
+
     /// Deserialize the verified body. Only call this after verification, which is the
     /// only way to get a `Verified`: the JSON is never parsed before the signature is
     /// checked.

@@ -111,9 +111,18 @@ pub fn verify_and_parse(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<WebhookEvent, VerifyError> {
-    let verified = verifier.verify(headers, body)?;
+    parse_verified(&verifier.verify(headers, body)?)
+}
+
+/// Parse a delivery that `verified` already checked (webhook-verify's axum extractor, or
+/// [`Verifier::verify`]): the body is parsed only now, and the verifier's idempotency key is
+/// kept, so the body is not hashed again. A body that is not a thin payload is
+/// [`VerifyError::InvalidJson`].
+pub fn parse_verified<B: AsRef<[u8]>>(
+    verified: &webhook_verify::Verified<B>,
+) -> Result<WebhookEvent, VerifyError> {
     Ok(WebhookEvent {
-        event: serde_json::from_slice(verified.body())?,
+        event: serde_json::from_slice(verified.bytes())?,
         idempotency_key: verified.idempotency_key().to_owned(),
         dialect: verified.dialect(),
         variant: verified.variant(),

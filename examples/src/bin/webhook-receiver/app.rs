@@ -20,7 +20,8 @@ use webhook_verify::axum::{VerifiedWebhook, WebhookRejection, WebhookVerifier};
 use webhook_verify::dedup::redis::RedisDedup;
 use webhook_verify::heilo::HandshakeResponse;
 use webhook_verify::{
-    dedup, healthie, hedy, heilo, speakr, Claim, Claimed, DedupStore, InMemoryDedup, Verify,
+    dedup, healthie, hedy, heilo, speakr, Claim, Claimed, DedupStore, InMemoryDedup, Verified,
+    Verify,
 };
 
 use crate::pipeline::Pipeline;
@@ -251,7 +252,7 @@ struct Parsed {
 /// Parse a body; with `meeting`, also convert it to a [`MeetingEvent`]. Only a route with a
 /// transcript pipeline asks: the conversion reads a carried transcript into segments, work
 /// that nothing else uses.
-type Parse = fn(&[u8], bool) -> Result<Parsed, serde_json::Error>;
+type Parse = fn(&Verified, bool) -> Result<Parsed, webhook_verify::Error>;
 
 /// One route's state, behind one `Arc`: axum clones the state for every request.
 #[derive(Clone)]
@@ -341,7 +342,7 @@ async fn receive(
         event_type,
         about,
         meeting,
-    } = match (hook.parse)(delivery.body(), hook.pipeline.is_some()) {
+    } = match (hook.parse)(&delivery, hook.pipeline.is_some()) {
         Ok(parsed) => parsed,
         Err(e) => {
             say!(hook.lines, "{vendor} unparsable key={key}: {e}");
@@ -421,8 +422,11 @@ async fn receive(
     (StatusCode::OK, "ok").into_response()
 }
 
-fn speakr_event(body: &[u8], meeting: bool) -> Result<Parsed, serde_json::Error> {
-    let e = speakr_client::webhooks::parse(body)?;
+// Each parses the delivery the extractor verified, keeping the verifier's idempotency key
+// (`parse_verified`: the body is not hashed again).
+
+fn speakr_event(delivery: &Verified, meeting: bool) -> Result<Parsed, webhook_verify::Error> {
+    let e = speakr_client::webhooks::parse_verified(delivery)?;
     let about = e.event.recording_id().map(|id| format!(" recording={id}"));
     Ok(Parsed {
         event_type: e.event_type().to_string(),
@@ -431,8 +435,8 @@ fn speakr_event(body: &[u8], meeting: bool) -> Result<Parsed, serde_json::Error>
     })
 }
 
-fn hedy_event(body: &[u8], meeting: bool) -> Result<Parsed, serde_json::Error> {
-    let e = hedy_client::webhooks::parse(body)?;
+fn hedy_event(delivery: &Verified, meeting: bool) -> Result<Parsed, webhook_verify::Error> {
+    let e = hedy_client::webhooks::parse_verified(delivery)?;
     let about = e.event.session_id().map(|id| format!(" session={id}"));
     Ok(Parsed {
         event_type: e.event_type().to_string(),
@@ -441,8 +445,8 @@ fn hedy_event(body: &[u8], meeting: bool) -> Result<Parsed, serde_json::Error> {
     })
 }
 
-fn heilo_event(body: &[u8], meeting: bool) -> Result<Parsed, serde_json::Error> {
-    let e = heilo_client::webhooks::parse(body)?;
+fn heilo_event(delivery: &Verified, meeting: bool) -> Result<Parsed, webhook_verify::Error> {
+    let e = heilo_client::webhooks::parse_verified(delivery)?;
     let about = e.resource_id.as_ref().map(|id| format!(" resource={id}"));
     Ok(Parsed {
         event_type: e.event_type().to_string(),
@@ -451,15 +455,15 @@ fn heilo_event(body: &[u8], meeting: bool) -> Result<Parsed, serde_json::Error> 
     })
 }
 
-/// Healthie's thin payload, parsed by healthie-client: the event type and the resource.
-fn healthie_event(body: &[u8], meeting: bool) -> Result<Parsed, serde_json::Error> {
-    let e = healthie_client::webhooks::ThinEvent::parse(body).map_err(serde::de::Error::custom)?;
-    let about = match e.resource_id_type.as_deref() {
-        Some(kind) => format!(" resource={kind}/{}", e.resource_id),
-        None => format!(" resource={}", e.resource_id),
+/// Healthie's thin payload: the event type and the resource.
+fn healthie_event(delivery: &Verified, meeting: bool) -> Result<Parsed, webhook_verify::Error> {
+    let e = healthie_client::webhooks::parse_verified(delivery)?;
+    let about = match e.event.resource_id_type.as_deref() {
+        Some(kind) => format!(" resource={kind}/{}", e.event.resource_id),
+        None => format!(" resource={}", e.event.resource_id),
     };
     Ok(Parsed {
-        event_type: e.event_type.to_string(),
+        event_type: e.event_type().to_string(),
         about,
         meeting: meeting.then(|| MeetingEvent::try_from(&e).ok()).flatten(),
     })
